@@ -1,0 +1,97 @@
+import type { ServerContext } from '../server/context.js';
+import { authorize } from '../rbac/authorize.js';
+import { subscriptionStore } from '../store/subscriptions.js';
+import { resourceStore } from '../store/resources.js';
+import { checkApiVersion } from './apiVersions.js';
+import { armErrors } from './errors.js';
+import { LOCATION_DISPLAY_NAMES } from './locations.js';
+import { GUID_PATTERN, normalisePath, parseArmPath, type ArmPath } from './path.js';
+import type { RouteMatch, TypeRegistry } from './registry.js';
+import type { ArmHandler, ArmResponse, HttpMethod } from './types.js';
+import { groupKeyOf } from './ids.js';
+
+export interface RawArmRequest {
+  method: string;
+  pathname: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** authenticate → route → api-version → subscription → authorise → resource group → handle. */
+export async function dispatchArm(server: ServerContext, registry: TypeRegistry, raw: RawArmRequest): Promise<ArmResponse> {
+  const authorization = raw.headers.authorization;
+  const principal = await server.verifier.verify(Array.isArray(authorization) ? authorization[0] : authorization);
+  const method = raw.method.toUpperCase() as HttpMethod;
+  const pathname = normalisePath(raw.pathname);
+  const path = parseArmPath(pathname);
+  const match = registry.match(path);
+  if (!match) throw registry.unmatched(path, raw.query['api-version']);
+  const handler = handlerFor(match, method);
+
+  const requestedLocation = (raw.body as { location?: unknown } | undefined)?.location;
+  const apiVersion = checkApiVersion(raw.query['api-version'], match.def.apiVersions, match.def.apiVersionStyle, {
+    type: match.def.type,
+    location: typeof requestedLocation === 'string' ? requestedLocation : 'global',
+    locations: LOCATION_DISPLAY_NAMES,
+  });
+
+  if (path.subscriptionId !== undefined) await requireSubscription(server, path.subscriptionId);
+
+  await authorize(server, { principal, action: actionOf(match, method), scope: authorizationScope(match, pathname) });
+
+  // Paths under a group's /providers/ need the group; the group's own paths answer for themselves.
+  if (path.resourceGroup !== undefined && path.scopeSegments.length > 0) {
+    await requireResourceGroup(server, path, method);
+  }
+
+  const req = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server };
+  if (method === 'HEAD' && match.kind === 'item' && !match.def.item?.HEAD) {
+    // ARM answers HEAD on a resource as an existence check: 204 when GET would succeed.
+    const res = await handler(req);
+    return { status: res.status < 300 ? 204 : res.status, headers: res.headers };
+  }
+  return handler(req);
+}
+
+function handlerFor(match: RouteMatch, method: HttpMethod): ArmHandler {
+  let handler: ArmHandler | undefined;
+  if (match.kind === 'action') handler = method === 'POST' ? match.handler : undefined;
+  else if (match.kind === 'collection') handler = method === 'GET' ? match.def.collection?.GET : undefined;
+  else if (method !== 'POST') handler = match.def.item?.[method] ?? (method === 'HEAD' ? match.def.item?.GET : undefined);
+  if (!handler) throw armErrors.methodNotAllowed(method);
+  return handler;
+}
+
+/** RBAC action names as Azure writes them: `<type>/read|write|delete` and `<type>/<action>/action`. */
+export function actionOf(match: RouteMatch, method: HttpMethod): string {
+  const type = match.def.actionType ?? match.def.type;
+  if (match.kind === 'action') return `${type}/${match.action}/action`;
+  if (method === 'PUT' || method === 'PATCH') return `${type}/write`;
+  if (method === 'DELETE') return `${type}/delete`;
+  return `${type}/read`;
+}
+
+function authorizationScope(match: RouteMatch, pathname: string): string {
+  if (match.kind === 'collection') {
+    const parent = pathname.split('/').slice(0, -1).join('/');
+    // A list's scope is its container: drop `/providers/{namespace}` left dangling at the end.
+    return parent.replace(/\/providers\/[^/]+$/i, '') || '/';
+  }
+  if (match.kind === 'action') return pathname.split('/').slice(0, -1).join('/');
+  return pathname;
+}
+
+async function requireSubscription(server: ServerContext, subscriptionId: string): Promise<void> {
+  if (!GUID_PATTERN.test(subscriptionId)) throw armErrors.invalidSubscriptionId(subscriptionId);
+  const sub = await subscriptionStore.get(server.database.db, subscriptionId);
+  if (!sub || sub.tenant_id !== server.tenantId) throw armErrors.subscriptionNotFound(subscriptionId);
+}
+
+async function requireResourceGroup(server: ServerContext, path: ArmPath, method: HttpMethod): Promise<void> {
+  const group = await resourceStore.get(server.database.db, groupKeyOf(path.subscriptionId!, path.resourceGroup!));
+  if (!group) throw armErrors.resourceGroupNotFound(path.resourceGroup!);
+  if (method !== 'GET' && method !== 'HEAD' && JSON.parse(group.properties).provisioningState === 'Deleting') {
+    throw armErrors.resourceGroupBeingDeleted(group.name);
+  }
+}

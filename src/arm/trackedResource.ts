@@ -1,0 +1,203 @@
+import crypto from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Schema } from '../store/schema.js';
+import { resourceStore, type ResourceRow } from '../store/resources.js';
+import { objectBody, optionalObject, optionalString } from './body.js';
+import { ArmError, armErrors } from './errors.js';
+import { groupKeyOf, resourceId } from './ids.js';
+import { requireLocation } from './locations.js';
+import { pageOf } from './paging.js';
+import { validateTags } from './tags.js';
+import type { ApiVersionStyle } from './apiVersions.js';
+import type { ArmRequest, ArmResponse, ResourceTypeDef } from './types.js';
+
+export interface PropertiesInput {
+  /** `properties` of the request body, if any. */
+  input: Record<string, unknown> | undefined;
+  apiVersion: string;
+  /** Stored properties of the resource being updated; undefined on create. */
+  existing: Record<string, unknown> | undefined;
+  location: string;
+  req: ArmRequest;
+}
+
+/** What a tracked resource type (location + tags, lives in a resource group) adds to the shared mechanics. */
+export interface TrackedTypeSpec {
+  type: string;
+  apiVersions: readonly string[];
+  apiVersionStyle?: ApiVersionStyle;
+  validateName(name: string): void;
+  locationRequired(apiVersion: string): boolean;
+  /** Validates and merges the writable properties; read-only ones are kept from `existing` or made by onCreate. */
+  properties(p: PropertiesInput): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Runs in the write's transaction when the resource is first created (e.g. create its principal). */
+  onCreate?(trx: Transaction<Schema>, row: ResourceRow, req: ArmRequest): Promise<void>;
+  /** Runs in the delete's transaction: remove what the resource owns. */
+  onDelete?(trx: Transaction<Schema>, row: ResourceRow): Promise<void>;
+  serialize(row: ResourceRow, apiVersion: string): Record<string, unknown>;
+  actions?: ResourceTypeDef['actions'];
+}
+
+const WRITE_ATTEMPTS = 3;
+
+export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
+  const lowerType = spec.type.toLowerCase();
+  const keyOf = (req: ArmRequest) => req.pathname.toLowerCase();
+  const qualifiedName = (req: ArmRequest) => `${spec.type}/${req.path.names[req.path.names.length - 1]}`;
+  const notFound = (req: ArmRequest) => armErrors.resourceNotFound(qualifiedName(req), req.path.resourceGroup!);
+
+  async function get(req: ArmRequest): Promise<ArmResponse> {
+    const row = await resourceStore.get(req.server.database.db, keyOf(req));
+    if (!row) throw notFound(req);
+    return { status: 200, body: spec.serialize(row, req.apiVersion) };
+  }
+
+  async function put(req: ArmRequest): Promise<ArmResponse> {
+    const body = objectBody(req.body);
+    const name = req.path.names[req.path.names.length - 1];
+    spec.validateName(name);
+    const tags = validateTagsOf(body);
+    const propertiesInput = optionalObject(body.properties, 'properties');
+    const db = req.server.database.db;
+    const key = keyOf(req);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await resourceStore.get(db, key);
+      const location = await locationFor(req, body, existing);
+      if (existing && existing.location !== location) {
+        throw armErrors.invalidResourceLocation(existing.name, existing.location ?? '', req.path.resourceGroup!, location);
+      }
+      const existingProps = existing ? JSON.parse(existing.properties) : undefined;
+      const properties = await spec.properties({ input: propertiesInput, apiVersion: req.apiVersion, existing: existingProps, location, req });
+      const now = new Date().toISOString();
+      const row: ResourceRow = {
+        key,
+        id: existing?.id ?? resourceId(req.path.subscriptionId!, req.path.resourceGroup!, spec.type, req.path.names),
+        type: lowerType,
+        subscription_id: req.path.subscriptionId!.toLowerCase(),
+        resource_group: req.path.resourceGroup!.toLowerCase(),
+        parent_key: '',
+        name: existing?.name ?? name,
+        location,
+        tags: JSON.stringify(tags ?? {}),
+        properties: JSON.stringify(properties),
+        etag: crypto.randomUUID(),
+        created_at: existing?.created_at ?? now,
+        changed_at: now,
+        created_by: existing?.created_by ?? req.principal.objectId,
+        changed_by: req.principal.objectId,
+      };
+      const written = await writeRow(req, row, existing);
+      if (written) return { status: existing ? 200 : 201, body: spec.serialize(written, req.apiVersion) };
+      if (attempt >= WRITE_ATTEMPTS) throw concurrentWrite(name);
+    }
+  }
+
+  async function patch(req: ArmRequest): Promise<ArmResponse> {
+    const body = objectBody(req.body);
+    const tags = validateTagsOf(body);
+    const propertiesInput = optionalObject(body.properties, 'properties');
+    const db = req.server.database.db;
+    for (let attempt = 1; ; attempt++) {
+      const existing = await resourceStore.get(db, keyOf(req));
+      if (!existing) throw notFound(req);
+      const location = existing.location ?? '';
+      const requested = optionalString(body.location, 'location');
+      if (requested !== undefined && requireLocation(requested, 'resource') !== location) {
+        throw armErrors.invalidResourceLocation(existing.name, location, req.path.resourceGroup!, requested);
+      }
+      const properties = await spec.properties({
+        input: propertiesInput,
+        apiVersion: req.apiVersion,
+        existing: JSON.parse(existing.properties),
+        location,
+        req,
+      });
+      const row: ResourceRow = {
+        ...existing,
+        // PATCH replaces the whole tag set when tags are given (ARM semantics), and keeps it otherwise.
+        tags: tags === undefined ? existing.tags : JSON.stringify(tags),
+        properties: JSON.stringify(properties),
+        etag: crypto.randomUUID(),
+        changed_at: new Date().toISOString(),
+        changed_by: req.principal.objectId,
+      };
+      const written = await writeRow(req, row, existing);
+      if (written) return { status: 200, body: spec.serialize(written, req.apiVersion) };
+      if (attempt >= WRITE_ATTEMPTS) throw concurrentWrite(existing.name);
+    }
+  }
+
+  async function del(req: ArmRequest): Promise<ArmResponse> {
+    const db = req.server.database.db;
+    const existing = await resourceStore.get(db, keyOf(req));
+    if (!existing) return { status: 204 };
+    const deleted = await db.transaction().execute(async (trx) => {
+      if (!(await resourceStore.delete(trx, existing.key))) return false;
+      await spec.onDelete?.(trx, existing);
+      return true;
+    });
+    return { status: deleted ? 200 : 204 };
+  }
+
+  async function list(req: ArmRequest): Promise<ArmResponse> {
+    const db = req.server.database.db;
+    const subscriptionKey = req.path.subscriptionId!.toLowerCase();
+    const groupKey = req.path.resourceGroup?.toLowerCase();
+    const { rows, nextLink } = await pageOf(
+      (after, limit) => resourceStore.page(db, { subscriptionKey, groupKey, type: lowerType, after, limit }),
+      { query: req.query, publicUrl: req.server.publicUrl, pathname: req.pathname, apiVersion: req.apiVersion },
+    );
+    return { status: 200, body: { value: rows.map((r) => spec.serialize(r, req.apiVersion)), ...(nextLink ? { nextLink } : {}) } };
+  }
+
+  async function writeRow(req: ArmRequest, row: ResourceRow, existing: ResourceRow | undefined): Promise<ResourceRow | undefined> {
+    const db = req.server.database.db;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        if (existing) {
+          if (!(await resourceStore.replace(trx, row, existing.etag))) return undefined;
+        } else {
+          await resourceStore.insert(trx, row);
+          await spec.onCreate?.(trx, row, req);
+        }
+        return row;
+      });
+    } catch (e) {
+      // A concurrent create of the same name lost the race on the primary key: read again and update.
+      if (!existing && isUniqueViolation(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async function locationFor(req: ArmRequest, body: Record<string, unknown>, existing: ResourceRow | undefined): Promise<string> {
+    if (body.location !== undefined && body.location !== null && body.location !== '') return requireLocation(body.location, 'resource');
+    if (spec.locationRequired(req.apiVersion)) throw armErrors.locationRequired();
+    if (existing?.location) return existing.location;
+    const group = await resourceStore.get(req.server.database.db, groupKeyOf(req.path.subscriptionId!, req.path.resourceGroup!));
+    return group?.location ?? 'global';
+  }
+
+  return {
+    type: spec.type,
+    apiVersions: spec.apiVersions,
+    apiVersionStyle: spec.apiVersionStyle ?? 'provider',
+    scopes: ['resourceGroup'],
+    collectionScopes: ['resourceGroup', 'subscription'],
+    item: { GET: get, PUT: put, PATCH: patch, DELETE: del },
+    collection: { GET: list },
+    actions: spec.actions,
+  };
+}
+
+function validateTagsOf(body: Record<string, unknown>) {
+  return validateTags(body.tags);
+}
+
+function concurrentWrite(name: string): ArmError {
+  return new ArmError(409, 'Conflict', `The resource '${name}' was changed by another request at the same time. Retry the request.`);
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

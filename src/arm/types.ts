@@ -1,0 +1,54 @@
+import type { Principal } from '../directory/tokenVerifier.js';
+import type { ServerContext } from '../server/context.js';
+import type { ApiVersionStyle } from './apiVersions.js';
+import type { ArmPath } from './path.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST' | 'HEAD';
+
+/** One request as a resource provider sees it, after authentication, routing and the api-version check. */
+export interface ArmRequest {
+  method: HttpMethod;
+  path: ArmPath;
+  /** The request path after normalisation (no query). */
+  pathname: string;
+  apiVersion: string;
+  query: Record<string, string | undefined>;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  principal: Principal;
+  server: ServerContext;
+}
+
+export interface ArmResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type ArmHandler = (req: ArmRequest) => Promise<ArmResponse>;
+
+/** Where a type lives: which scope its collection hangs off. */
+export type ScopeKind = 'tenant' | 'subscription' | 'resourceGroup' | 'resource' | 'any';
+
+/**
+ * A resource type as ARM declares it: its api-versions, where it lives and its handlers.
+ * Routing, RBAC action names and the api-version check all read this one declaration.
+ */
+export interface ResourceTypeDef {
+  /** Full type as Azure writes it, e.g. `Microsoft.ManagedIdentity/userAssignedIdentities`. */
+  type: string;
+  /** The type ARM puts in the RBAC action when it differs (resource groups are `Microsoft.Resources/subscriptions/resourceGroups`). */
+  actionType?: string;
+  apiVersions: readonly string[];
+  apiVersionStyle: ApiVersionStyle;
+  /** Scopes at which an item may appear. */
+  scopes: readonly ScopeKind[];
+  /** Scopes at which the collection may be listed, when they differ from the items'. */
+  collectionScopes?: readonly ScopeKind[];
+  item?: Partial<Record<Exclude<HttpMethod, 'POST'>, ArmHandler>>;
+  collection?: Partial<Record<'GET', ArmHandler>>;
+  /** POST actions on an item: name (lower-case) → handler. */
+  actions?: Record<string, ArmHandler>;
+  /** Needs no subscription check (tenant-level types). */
+  tenantLevel?: boolean;
+}

@@ -1,0 +1,50 @@
+import { Command, Option } from 'commander';
+import { startServer } from '../server/start.js';
+import { signInHelp } from '../server/signInHelp.js';
+
+export function serverCommand(): Command {
+  return new Command('server')
+    .description('run the Amity server (ARM control plane, token issuer)')
+    .addOption(new Option('--host <host>', 'address to listen on').env('AMITY_HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port to listen on').env('AMITY_PORT').default('8443').argParser(parsePort))
+    .addOption(new Option('--data <dir>', 'data folder (SQLite database, keys, TLS material)').env('AMITY_DATA').default('.amity'))
+    .addOption(new Option('--database <spec>', 'SQLite file or postgres:// URL (default <data>/amity.db)').env('AMITY_DATABASE'))
+    .addOption(new Option('--tls-cert <file>', 'TLS certificate (PEM); default: generated from a local CA').env('AMITY_TLS_CERT'))
+    .addOption(new Option('--tls-key <file>', 'TLS private key (PEM)').env('AMITY_TLS_KEY'))
+    .addOption(new Option('--hostname <name...>', 'extra host names for the generated certificate').env('AMITY_HOSTNAME'))
+    .addOption(new Option('--public-url <url>', 'the URL clients use (issuer, discovery, nextLinks derive from it)').env('AMITY_PUBLIC_URL'))
+    .addOption(new Option('--key-encryption-key-file <file>', 'file holding the 32-byte key that encrypts signing keys').env('AMITY_KEY_ENCRYPTION_KEY_FILE'))
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug').env('AMITY_LOG_LEVEL').default('info'))
+    .action(async (opts) => {
+      if ((opts.tlsCert && !opts.tlsKey) || (!opts.tlsCert && opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
+      const hostnames = typeof opts.hostname === 'string' ? opts.hostname.split(',') : opts.hostname;
+      const server = await startServer({
+        host: opts.host,
+        port: opts.port,
+        dataDir: opts.data,
+        database: opts.database,
+        tlsCert: opts.tlsCert,
+        tlsKey: opts.tlsKey,
+        hostnames,
+        publicUrl: opts.publicUrl,
+        logLevel: opts.logLevel,
+        keyEncryptionKey: process.env.AMITY_KEY_ENCRYPTION_KEY,
+        keyEncryptionKeyFile: opts.keyEncryptionKeyFile,
+      });
+      process.stdout.write(signInHelp(server, opts.data) + '\n');
+      const stop = () => {
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port '${value}'`);
+  return n;
+}

@@ -1,0 +1,33 @@
+import type { Db } from '../../store/resources.js';
+import { principalStore } from '../../store/principals.js';
+import { verifySecret } from '../secrets.js';
+import type { TokenSubject } from '../issuer.js';
+import { oauthErrors } from './errors.js';
+
+/** The client id and secret, from the form body or from HTTP Basic authentication (RFC 6749 §2.3.1). */
+export function clientCredentialsOf(params: URLSearchParams, authorization: string | undefined): { clientId: string | null; secret: string | null } {
+  const basic = authorization && /^Basic\s+(\S+)$/i.exec(authorization);
+  if (basic) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  }
+  return { clientId: params.get('client_id'), secret: params.get('client_secret') };
+}
+
+/** Authenticates a confidential client by its secret, comparing against salted hashes only. */
+export async function authenticateWithSecret(db: Db, tenantId: string, clientId: string, secret: string): Promise<TokenSubject> {
+  const principal = await principalStore.byAppId(db, clientId);
+  if (!principal || principal.tenant_id !== tenantId || principal.kind !== 'ServicePrincipal') {
+    throw oauthErrors.applicationNotFound(clientId, tenantId);
+  }
+  const now = new Date().toISOString();
+  const credentials = await principalStore.credentialsOf(db, principal.object_id);
+  for (const credential of credentials) {
+    if (credential.expires_at && credential.expires_at < now) continue;
+    if (await verifySecret(secret, credential.secret_hash)) {
+      return { tenantId, objectId: principal.object_id, appId: principal.app_id!, authMethod: '1' };
+    }
+  }
+  throw oauthErrors.invalidSecret(clientId);
+}

@@ -1,0 +1,78 @@
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { armErrors } from '../arm/errors.js';
+import type { SigningKeys } from './signingKeys.js';
+
+export interface Principal {
+  tenantId: string;
+  objectId: string;
+  appId?: string;
+  claims: JWTPayload;
+}
+
+const CLOCK_SKEW_SECONDS = 300;
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Verifies the bearer tokens ARM requests carry: our signature and kid, RS256 only, issuer, audience,
+ * exp and nbf, each failure answered with ARM's 401 code. Verified tokens are cached until they expire,
+ * because an RS256 verify costs more than the rest of a read.
+ */
+export class TokenVerifier {
+  private readonly cache = new Map<string, { principal: Principal; exp: number }>();
+
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: string,
+    private readonly audiences: readonly string[],
+  ) {}
+
+  async verify(authorization: string | undefined): Promise<Principal> {
+    if (authorization === undefined || authorization === '') throw armErrors.authenticationMissing();
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw armErrors.authenticationInvalidHeader();
+    const token = match[1];
+    const nowSeconds = Date.now() / 1000;
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (cached.exp + CLOCK_SKEW_SECONDS > nowSeconds) return cached.principal;
+      this.cache.delete(token);
+    }
+    const principal = await this.verifyUncached(token, nowSeconds);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(token, { principal, exp: principal.claims.exp! });
+    return principal;
+  }
+
+  private async verifyUncached(token: string, nowSeconds: number): Promise<Principal> {
+    let kid: string | undefined;
+    let alg: string | undefined;
+    try {
+      ({ kid, alg } = decodeProtectedHeader(token));
+    } catch {
+      throw armErrors.invalidToken('The token is malformed.');
+    }
+    if (alg !== 'RS256') throw armErrors.invalidToken(`The token signing algorithm '${alg ?? ''}' is not supported.`);
+    if (!kid) throw armErrors.invalidToken("The token has no 'kid' header.");
+    const key = await this.keys.find(kid);
+    if (!key) throw armErrors.invalidToken(`The signing key '${kid}' is not known.`);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key.publicKey, { algorithms: ['RS256'], clockTolerance: CLOCK_SKEW_SECONDS }));
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired && typeof e.payload.exp === 'number') {
+        throw armErrors.expiredToken(new Date(e.payload.exp * 1000), new Date(nowSeconds * 1000));
+      }
+      if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'nbf' && typeof e.payload.nbf === 'number') {
+        throw armErrors.tokenNotYetValid(new Date(e.payload.nbf * 1000), new Date(nowSeconds * 1000));
+      }
+      if (e instanceof joseErrors.JWSSignatureVerificationFailed) throw armErrors.invalidToken('The token signature is invalid.');
+      throw armErrors.invalidToken(e instanceof Error ? e.message : '');
+    }
+    if (typeof payload.exp !== 'number') throw armErrors.invalidToken("The token has no 'exp' claim.");
+    const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+    if (!audience || !this.audiences.includes(audience)) throw armErrors.wrongAudience(audience ?? '', this.audiences);
+    if (payload.iss !== this.issuer) throw armErrors.wrongTenant(String(payload.iss ?? ''));
+    if (typeof payload.oid !== 'string' || typeof payload.tid !== 'string') throw armErrors.invalidToken("The token has no 'oid' or 'tid' claim.");
+    return { tenantId: payload.tid, objectId: payload.oid, appId: typeof payload.appid === 'string' ? payload.appid : undefined, claims: payload };
+  }
+}

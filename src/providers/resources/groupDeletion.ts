@@ -1,0 +1,71 @@
+import crypto from 'node:crypto';
+import type { ServerContext } from '../../server/context.js';
+import { resourceStore, type ResourceRow } from '../../store/resources.js';
+import { principalStore } from '../../store/principals.js';
+import { asyncOperationStore } from '../../store/asyncOperations.js';
+
+const BATCH = 500;
+
+/** Deletes one batch of what a group holds, with the principals those resources own; true when nothing is left. */
+async function deleteBatch(server: ServerContext, group: ResourceRow): Promise<boolean> {
+  return server.database.db.transaction().execute(async (trx) => {
+    const keys = await resourceStore.keysInGroup(trx, group.subscription_id, group.resource_group, group.key, BATCH);
+    await principalStore.deleteByResourceKeys(trx, keys);
+    await resourceStore.deleteKeys(trx, keys);
+    if (keys.length < BATCH) {
+      await principalStore.deleteByResourceKeys(trx, [group.key]);
+      await resourceStore.delete(trx, group.key);
+      return true;
+    }
+    return false;
+  });
+}
+
+/** A small group is deleted in one transaction before the response. */
+export async function deleteGroupNow(server: ServerContext, group: ResourceRow): Promise<boolean> {
+  const count = await resourceStore.keysInGroup(server.database.db, group.subscription_id, group.resource_group, group.key, BATCH);
+  if (count.length >= BATCH) return false;
+  return deleteBatch(server, group);
+}
+
+/** A large group is marked Deleting and emptied in batches in the background; the operation row tracks it. */
+export async function startGroupDeletion(server: ServerContext, group: ResourceRow): Promise<string> {
+  const operationId = crypto.randomUUID();
+  const now = new Date().toISOString();
+  await server.database.db.transaction().execute(async (trx) => {
+    const props = { ...JSON.parse(group.properties), provisioningState: 'Deleting' };
+    await trx.updateTable('resources').set({ properties: JSON.stringify(props), changed_at: now }).where('key', '=', group.key).execute();
+    await asyncOperationStore.insert(trx, { id: operationId, kind: 'deleteResourceGroup', resource_key: group.key, status: 'Running', error: null, created_at: now, changed_at: now });
+  });
+  runInBackground(server, operationId, group);
+  return operationId;
+}
+
+/** Picks up deletions a stopped server left unfinished. */
+export async function resumeGroupDeletions(server: ServerContext): Promise<void> {
+  for (const op of await asyncOperationStore.running(server.database.db)) {
+    if (op.kind !== 'deleteResourceGroup') continue;
+    const group = await resourceStore.get(server.database.db, op.resource_key);
+    if (!group) await asyncOperationStore.finish(server.database.db, op.id, 'Succeeded', null, new Date().toISOString());
+    else runInBackground(server, op.id, group);
+  }
+}
+
+function runInBackground(server: ServerContext, operationId: string, group: ResourceRow): void {
+  const work = (async () => {
+    try {
+      while (!(await deleteBatch(server, group))) {
+        // yield between batches so requests keep being served
+        await new Promise((r) => setImmediate(r));
+      }
+      await asyncOperationStore.finish(server.database.db, operationId, 'Succeeded', null, new Date().toISOString());
+    } catch (e) {
+      server.log.error({ err: e, operationId }, 'resource group deletion failed');
+      await asyncOperationStore
+        .finish(server.database.db, operationId, 'Failed', e instanceof Error ? e.message : String(e), new Date().toISOString())
+        .catch(() => undefined);
+    }
+  })();
+  server.background.add(work);
+  void work.finally(() => server.background.delete(work));
+}

@@ -1,0 +1,160 @@
+import crypto from 'node:crypto';
+import { objectBody, optionalString } from '../../arm/body.js';
+import { armErrors } from '../../arm/errors.js';
+import { groupId, groupKeyOf, RESOURCE_GROUP_TYPE } from '../../arm/ids.js';
+import { requireLocation } from '../../arm/locations.js';
+import { pageOf } from '../../arm/paging.js';
+import { validateTags } from '../../arm/tags.js';
+import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
+import { isUniqueViolation } from '../../arm/trackedResource.js';
+import { resourceStore, type ResourceRow } from '../../store/resources.js';
+import { RESOURCES_API_VERSIONS } from './apiVersions.js';
+import { deleteGroupNow, startGroupDeletion } from './groupDeletion.js';
+
+const RG_NAME = /^[-\w._()\p{L}\p{Nd}]+$/u;
+
+export function validateGroupName(name: string): void {
+  const invalid = [...new Set([...name].filter((c) => !RG_NAME.test(c)))].join('');
+  if (invalid || name.length === 0) throw armErrors.invalidResourceGroupName(name, invalid);
+  if (name.length > 90 || name.endsWith('.')) {
+    throw armErrors.badRequest(
+      'InvalidResourceGroup',
+      `The provided resource group name '${name}' is invalid. It must be 1-90 characters long and must not end with a period.`,
+    );
+  }
+}
+
+export function serializeGroup(row: ResourceRow): Record<string, unknown> {
+  const props = JSON.parse(row.properties);
+  const out: Record<string, unknown> = {
+    id: row.id,
+    name: row.name,
+    type: 'Microsoft.Resources/resourceGroups',
+    location: row.location,
+    tags: JSON.parse(row.tags ?? '{}'),
+    properties: { provisioningState: props.provisioningState ?? 'Succeeded' },
+  };
+  if (props.managedBy) out.managedBy = props.managedBy;
+  return out;
+}
+
+const keyOf = (req: ArmRequest) => groupKeyOf(req.path.names[0], req.path.names[1]);
+
+async function load(req: ArmRequest): Promise<ResourceRow> {
+  const row = await resourceStore.get(req.server.database.db, keyOf(req));
+  if (!row) throw armErrors.resourceGroupNotFound(req.path.names[1]);
+  return row;
+}
+
+async function put(req: ArmRequest): Promise<ArmResponse> {
+  const body = objectBody(req.body);
+  const name = req.path.names[1];
+  validateGroupName(name);
+  const location = requireLocation(body.location, 'resourceGroup');
+  const tags = validateTags(body.tags) ?? {};
+  const managedBy = optionalString(body.managedBy, 'managedBy');
+  const db = req.server.database.db;
+  const existing = await resourceStore.get(db, keyOf(req));
+  const now = new Date().toISOString();
+  if (existing) {
+    if (JSON.parse(existing.properties).provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(existing.name);
+    if (existing.location !== location) throw armErrors.invalidResourceGroupLocation(location, existing.location ?? '');
+    const row = { ...existing, tags: JSON.stringify(tags), properties: JSON.stringify({ provisioningState: 'Succeeded', managedBy }), etag: crypto.randomUUID(), changed_at: now, changed_by: req.principal.objectId };
+    if (!(await resourceStore.replace(db, row, existing.etag))) throw armErrors.badRequest('Conflict', 'The resource group was changed by another request at the same time. Retry the request.');
+    return { status: 200, body: serializeGroup(row) };
+  }
+  const row: ResourceRow = {
+    key: keyOf(req),
+    id: groupId(req.path.names[0], name),
+    type: RESOURCE_GROUP_TYPE,
+    subscription_id: req.path.names[0].toLowerCase(),
+    resource_group: name.toLowerCase(),
+    parent_key: '',
+    name,
+    location,
+    tags: JSON.stringify(tags),
+    properties: JSON.stringify({ provisioningState: 'Succeeded', managedBy }),
+    etag: crypto.randomUUID(),
+    created_at: now,
+    changed_at: now,
+    created_by: req.principal.objectId,
+    changed_by: req.principal.objectId,
+  };
+  try {
+    await resourceStore.insert(db, row);
+  } catch (e) {
+    if (isUniqueViolation(e)) return put(req);
+    throw e;
+  }
+  return { status: 201, body: serializeGroup(row) };
+}
+
+async function patch(req: ArmRequest): Promise<ArmResponse> {
+  const body = objectBody(req.body);
+  const existing = await load(req);
+  const props = JSON.parse(existing.properties);
+  if (props.provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(existing.name);
+  if (body.location !== undefined && requireLocation(body.location, 'resourceGroup') !== existing.location) {
+    throw armErrors.invalidResourceGroupLocation(String(body.location), existing.location ?? '');
+  }
+  const tags = validateTags(body.tags);
+  const managedBy = optionalString(body.managedBy, 'managedBy');
+  const row = {
+    ...existing,
+    tags: tags === undefined ? existing.tags : JSON.stringify(tags),
+    properties: JSON.stringify({ ...props, managedBy: managedBy ?? props.managedBy }),
+    etag: crypto.randomUUID(),
+    changed_at: new Date().toISOString(),
+    changed_by: req.principal.objectId,
+  };
+  if (!(await resourceStore.replace(req.server.database.db, row, existing.etag))) {
+    throw armErrors.badRequest('Conflict', 'The resource group was changed by another request at the same time. Retry the request.');
+  }
+  return { status: 200, body: serializeGroup(row) };
+}
+
+async function del(req: ArmRequest): Promise<ArmResponse> {
+  const group = await load(req);
+  const props = JSON.parse(group.properties);
+  if (props.provisioningState !== 'Deleting' && (await deleteGroupNow(req.server, group))) return { status: 200 };
+  const operationId = props.provisioningState === 'Deleting' ? await runningOperation(req, group) : await startGroupDeletion(req.server, group);
+  return { status: 202, headers: operationHeaders(req, operationId) };
+}
+
+async function runningOperation(req: ArmRequest, group: ResourceRow): Promise<string> {
+  const row = await req.server.database.db
+    .selectFrom('async_operations')
+    .select('id')
+    .where('resource_key', '=', group.key)
+    .where('status', '=', 'Running')
+    .executeTakeFirst();
+  return row?.id ?? (await startGroupDeletion(req.server, group));
+}
+
+export function operationHeaders(req: ArmRequest, operationId: string): Record<string, string> {
+  return {
+    location: `${req.server.publicUrl}/subscriptions/${req.path.subscriptionId}/operationresults/${operationId}?api-version=${req.apiVersion}`,
+    'retry-after': '1',
+  };
+}
+
+async function list(req: ArmRequest): Promise<ArmResponse> {
+  const db = req.server.database.db;
+  const subscriptionKey = req.path.names[0].toLowerCase();
+  const { rows, nextLink } = await pageOf((after, limit) => resourceStore.page(db, { subscriptionKey, type: RESOURCE_GROUP_TYPE, after, limit }), {
+    query: req.query,
+    publicUrl: req.server.publicUrl,
+    pathname: req.pathname,
+    apiVersion: req.apiVersion,
+  });
+  return { status: 200, body: { value: rows.map(serializeGroup), ...(nextLink ? { nextLink } : {}) } };
+}
+
+export const resourceGroups: ResourceTypeDef = {
+  type: 'Microsoft.Resources/subscriptions/resourceGroups',
+  apiVersions: RESOURCES_API_VERSIONS,
+  apiVersionStyle: 'arm',
+  scopes: ['tenant'],
+  item: { GET: async (req) => ({ status: 200, body: serializeGroup(await load(req)) }), HEAD: async (req) => (await load(req), { status: 204 }), PUT: put, PATCH: patch, DELETE: del },
+  collection: { GET: list },
+};

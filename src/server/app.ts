@@ -1,0 +1,78 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ArmError, armErrors } from '../arm/errors.js';
+import { registerOAuthRoutes } from '../directory/oauth/routes.js';
+import { registerArmRoutes } from './armRoutes.js';
+import type { ServerContext } from './context.js';
+import { metadataEndpoints } from './metadataEndpoints.js';
+import { buildRegistry } from './registry.js';
+
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** Builds the HTTP application: content parsing, errors in ARM's envelope, OAuth routes, then ARM for everything else. */
+export function buildApp(server: ServerContext, options: { https: { cert: string; key: string }; logger: FastifyServerOptions['logger'] }): FastifyInstance {
+  const app = Fastify({
+    https: options.https,
+    logger: options.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    exposeHeadRoutes: false,
+    // Some clients send `//subscriptions/...`; Node's URL parser would read the first segment as a host.
+    rewriteUrl: (req) => (req.url ?? '/').replace(/^\/{2,}/, '/'),
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance;
+  server.log = app.log;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'string' }, (_req, text, done) => {
+    const body = (text as string).trim();
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch (e) {
+      done(armErrors.invalidRequestContent(e instanceof Error ? e.message : 'Invalid JSON'), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, text, done) => {
+    done(null, new URLSearchParams(text as string));
+  });
+  // Bodies with no or another content type: JSON if it parses (as ARM does), otherwise the raw text.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, text, done) => {
+    const body = (text as string).trim();
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch (e) {
+      done(armErrors.invalidRequestContent(e instanceof Error ? e.message : 'Invalid JSON'), undefined);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const armError = toArmError(error);
+    if (armError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (armError.status === 401) {
+      const invalid = armError.code !== 'AuthenticationFailed' ? ', error="invalid_token"' : '';
+      reply.header('www-authenticate', `Bearer authorization_uri="${server.publicUrl}/${server.tenantId}", error_description="${armError.message.replace(/"/g, "'")}"${invalid}`);
+    }
+    reply.code(armError.status).headers(armError.headers).type('application/json; charset=utf-8').send(JSON.stringify(armError.toBody()));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(armErrors.notFound(request.url.split('?')[0]).toBody()));
+  });
+
+  app.get('/metadata/endpoints', async () => metadataEndpoints(server.publicUrl));
+  registerOAuthRoutes(app, server);
+  registerArmRoutes(app, server, buildRegistry());
+  return app;
+}
+
+function toArmError(error: unknown): ArmError {
+  if (error instanceof ArmError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return armErrors.requestTooLarge(BODY_LIMIT_BYTES);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return armErrors.unsupportedMediaType('');
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return armErrors.invalidRequestContent('The request content must not be empty');
+  if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return armErrors.invalidRequestContent('The request content length is invalid');
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) return new ArmError(status, 'BadRequest', (error as Error).message);
+  return armErrors.internal();
+}

@@ -1,0 +1,42 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dispatchArm } from '../arm/dispatch.js';
+import type { TypeRegistry } from '../arm/registry.js';
+import type { ServerContext } from './context.js';
+
+/** Every path no other route claims is an ARM request; ARM's routing is case-insensitive, so it is done here rather than by Fastify. */
+export function registerArmRoutes(app: FastifyInstance, server: ServerContext, registry: TypeRegistry): void {
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'HEAD'],
+    url: '/*',
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const { pathname, query } = splitUrl(request.url);
+      const res = await dispatchArm(server, registry, { method: request.method, pathname, query, headers: request.headers, body: request.body });
+      reply.code(res.status);
+      if (res.headers) reply.headers(res.headers);
+      if (res.body === undefined || request.method === 'HEAD') return reply.send();
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(res.body));
+    },
+  });
+
+  // ARM's tracing headers on every response, errors included.
+  app.addHook('onRequest', async (request, reply) => {
+    const correlation = headerValue(request.headers['x-ms-correlation-request-id']) ?? crypto.randomUUID();
+    reply.header('x-ms-request-id', crypto.randomUUID());
+    reply.header('x-ms-correlation-request-id', correlation);
+    const clientRequestId = headerValue(request.headers['x-ms-client-request-id']);
+    if (clientRequestId) reply.header('x-ms-client-request-id', clientRequestId);
+  });
+}
+
+export function splitUrl(url: string): { pathname: string; query: Record<string, string | undefined> } {
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const query: Record<string, string | undefined> = {};
+  if (q >= 0) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) if (!(k in query)) query[k] = v;
+  return { pathname, query };
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

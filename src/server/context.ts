@@ -1,0 +1,20 @@
+import type { Database } from '../store/database.js';
+import type { SigningKeys } from '../directory/signingKeys.js';
+import type { TokenIssuer } from '../directory/issuer.js';
+import type { TokenVerifier } from '../directory/tokenVerifier.js';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** What every part of a running server shares: built once in the composition root. */
+export interface ServerContext {
+  publicUrl: string;
+  tenantId: string;
+  database: Database;
+  keys: SigningKeys;
+  issuer: TokenIssuer;
+  verifier: TokenVerifier;
+  /** Audiences an ARM token may carry. */
+  armAudiences: readonly string[];
+  log: FastifyBaseLogger;
+  /** Background work (resource group deletes) to await on shutdown. */
+  background: Set<Promise<unknown>>;
+}

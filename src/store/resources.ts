@@ -1,0 +1,78 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ResourcesTable, Schema } from './schema.js';
+
+export type ResourceRow = Selectable<ResourcesTable>;
+export type Db = Kysely<Schema> | Transaction<Schema>;
+
+export interface PageQuery {
+  subscriptionKey: string;
+  /** Lower-cased resource group; omitted to list across the subscription. */
+  groupKey?: string;
+  /** Lower-cased parent id; for child resources. */
+  parentKey?: string;
+  type: string;
+  /** Keyset position: the last key of the previous page. */
+  after?: string;
+  limit: number;
+}
+
+/** The `resources` table: every ARM resource, one row each, keyed by its lower-cased id. */
+export const resourceStore = {
+  get(db: Db, key: string): Promise<ResourceRow | undefined> {
+    return db.selectFrom('resources').selectAll().where('key', '=', key).executeTakeFirst();
+  },
+
+  async insert(db: Db, row: ResourceRow): Promise<void> {
+    await db.insertInto('resources').values(row).execute();
+  },
+
+  /** Replaces a row only if its etag is still `expectedEtag`, so concurrent writers never interleave. */
+  async replace(db: Db, row: ResourceRow, expectedEtag: string): Promise<boolean> {
+    const { key, ...rest } = row;
+    const result = await db
+      .updateTable('resources')
+      .set({ ...rest, created_at: undefined, created_by: undefined } as never)
+      .where('key', '=', key)
+      .where('etag', '=', expectedEtag)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  },
+
+  async delete(db: Db, key: string): Promise<boolean> {
+    const result = await db.deleteFrom('resources').where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  },
+
+  /** One indexed range scan: rows of one type under a subscription, group or parent, after a key. */
+  async page(db: Db, q: PageQuery): Promise<ResourceRow[]> {
+    let query = db.selectFrom('resources').selectAll().where('type', '=', q.type);
+    if (q.parentKey !== undefined) query = query.where('parent_key', '=', q.parentKey);
+    else {
+      query = query.where('subscription_id', '=', q.subscriptionKey);
+      if (q.groupKey !== undefined) query = query.where('resource_group', '=', q.groupKey);
+    }
+    if (q.after !== undefined) query = query.where('key', '>', q.after);
+    return query.orderBy('key').limit(q.limit).execute();
+  },
+
+  /** Keys of up to `limit` resources inside a resource group (the group's own row excluded). */
+  async keysInGroup(db: Db, subscriptionKey: string, groupKey: string, groupRowKey: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('resources')
+      .select('key')
+      .where('subscription_id', '=', subscriptionKey)
+      .where('resource_group', '=', groupKey)
+      .where('key', '!=', groupRowKey)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.key);
+  },
+
+  async deleteKeys(db: Db, keys: string[]): Promise<void> {
+    if (keys.length) await db.deleteFrom('resources').where('key', 'in', keys).execute();
+  },
+
+  async deleteChildren(db: Db, parentKey: string): Promise<void> {
+    await db.deleteFrom('resources').where('parent_key', '=', parentKey).execute();
+  },
+};
