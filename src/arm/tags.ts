@@ -1,7 +1,8 @@
 import { ArmError, armErrors } from './errors.js';
 
 const MAX_TAGS = 50;
-const FORBIDDEN_IN_NAME = /[<>%&\\?/\u0000-\u001f]/;
+const FORBIDDEN_IN_NAME = /[<>%&\\?/]/;
+const hasControlCharacter = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
 /** Checks a `tags` value as ARM does: an object of strings, names ≤512 without `<>%&\?/`, values ≤256, at most 50. */
 export function validateTags(tags: unknown): Record<string, string> | undefined {
@@ -20,7 +21,7 @@ export function validateTags(tags: unknown): Record<string, string> | undefined 
     }
     const text = String(value);
     if (name.length === 0 || name.trim().length === 0) throw new ArmError(400, 'InvalidTagName', 'The tag name cannot be empty or whitespace.');
-    if (FORBIDDEN_IN_NAME.test(name)) {
+    if (FORBIDDEN_IN_NAME.test(name) || hasControlCharacter(name)) {
       throw new ArmError(400, 'InvalidTagNameCharacters', `The tag names '${name}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`);
     }
     if (name.length > 512) throw new ArmError(400, 'InvalidTagNameLength', `The tag name '${name.slice(0, 32)}...' exceeds the maximum length of '512' characters.`);

@@ -56,7 +56,7 @@ export function kekCheckValue(kek: KeyEncryptionKey): string {
 
 /** Refuses to start with a key that cannot open what the database holds, rather than serve broken tokens. */
 export function assertKekMatches(kek: KeyEncryptionKey, check: string): void {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = kek.decrypt(check, KEK_CHECK_SETTING).toString() === CHECK_PLAINTEXT;
   } catch {
