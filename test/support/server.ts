@@ -31,6 +31,8 @@ export interface TestServerOptions {
   database?: string;
   dataDir?: string;
   extra?: Partial<ServerOptions>;
+  /** A node joining another's database has no bootstrap.json of its own: take the credentials from that node. */
+  joining?: TestServer;
 }
 
 /** Starts a real server on 127.0.0.1 and a random port, with a fresh data folder that is removed on close. */
@@ -39,8 +41,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const ownsDir = options.dataDir === undefined;
   const serverOptions: ServerOptions = { host: '127.0.0.1', port: 0, dataDir, database: options.database, logLevel: 'warn', ...options.extra };
   let running = await startServer(serverOptions);
-  const boot = running.bootstrapFile ?? JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8'));
-  const ca = fs.readFileSync(boot.caCertPath);
+  let boot: { tenantId: string; subscriptionId: string; clientId: string; clientSecret: string; caCertPath: string; caBundlePath: string };
+  let ca: Buffer;
+  try {
+    boot = running.bootstrapFile ?? (options.joining ? { ...options.joining, caCertPath: running.caCertPath!, caBundlePath: running.caBundlePath! } : JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8')));
+    ca = fs.readFileSync(boot.caCertPath);
+  } catch (e) {
+    await running.close();
+    throw e;
+  }
   let cached: { token: string; exp: number } | undefined;
 
   const raw = (method: string, p: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}) =>
