@@ -1,14 +1,13 @@
 import type { ServerContext } from '../server/context.js';
 import { authorize } from '../rbac/authorize.js';
 import { subscriptionStore } from '../store/subscriptions.js';
-import { resourceStore } from '../store/resources.js';
 import { checkApiVersion } from './apiVersions.js';
 import { armErrors } from './errors.js';
 import { LOCATION_DISPLAY_NAMES } from './locations.js';
-import { GUID_PATTERN, normalisePath, parseArmPath, type ArmPath } from './path.js';
+import { GUID_PATTERN, normalisePath, parseArmPath } from './path.js';
 import type { RouteMatch, TypeRegistry } from './registry.js';
 import type { ArmHandler, ArmResponse, HttpMethod } from './types.js';
-import { groupKeyOf } from './ids.js';
+import { requireGroup } from './groupGuard.js';
 
 export interface RawArmRequest {
   method: string;
@@ -42,7 +41,7 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
 
   // Paths under a group's /providers/ need the group; the group's own paths answer for themselves.
   if (path.resourceGroup !== undefined && path.scopeSegments.length > 0) {
-    await requireResourceGroup(server, path, method);
+    await requireGroup(server, server.database.db, path.subscriptionId!, path.resourceGroup!, { write: method !== 'GET' && method !== 'HEAD' });
   }
 
   const req = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server };
@@ -86,12 +85,4 @@ async function requireSubscription(server: ServerContext, subscriptionId: string
   if (!GUID_PATTERN.test(subscriptionId)) throw armErrors.invalidSubscriptionId(subscriptionId);
   const sub = await subscriptionStore.get(server.database.db, subscriptionId);
   if (!sub || sub.tenant_id !== server.tenantId) throw armErrors.subscriptionNotFound(subscriptionId);
-}
-
-async function requireResourceGroup(server: ServerContext, path: ArmPath, method: HttpMethod): Promise<void> {
-  const group = await resourceStore.get(server.database.db, groupKeyOf(path.subscriptionId!, path.resourceGroup!));
-  if (!group) throw armErrors.resourceGroupNotFound(path.resourceGroup!);
-  if (method !== 'GET' && method !== 'HEAD' && JSON.parse(group.properties).provisioningState === 'Deleting') {
-    throw armErrors.resourceGroupBeingDeleted(group.name);
-  }
 }

@@ -55,14 +55,20 @@ export const armErrors = {
   unsupportedMediaType: (contentType: string) =>
     new ArmError(415, 'UnsupportedMediaType', `The content media type '${contentType}' is not supported. Only 'application/json' is supported.`),
   locationRequired: () => new ArmError(400, 'LocationRequired', 'The location property is required for this definition.'),
-  invalidLocation: (location: string, supported: readonly string[]) =>
-    new ArmError(400, 'LocationNotAvailableForResourceType', `The provided location '${location}' is not available for resource type. List of available regions for the resource type is '${supported.join(',')}'.`),
+  invalidLocation: (location: string, type: string, supported: readonly string[]) =>
+    new ArmError(
+      400,
+      'LocationNotAvailableForResourceType',
+      `The provided location '${location}' is not available for resource type '${type}'. List of available regions for the resource type is '${supported.join(',')}'.`,
+    ),
   invalidResourceLocation: (name: string, oldLocation: string, group: string, newLocation: string) =>
     new ArmError(
       409,
       'InvalidResourceLocation',
       `The resource '${name}' already exists in location '${oldLocation}' in resource group '${group}'. A resource with the same name cannot be created in location '${newLocation}'. Please select a new resource name.`,
     ),
+  concurrentWrite: (name: string) =>
+    new ArmError(409, 'Conflict', `The resource '${name}' was changed by another request at the same time. Retry the request.`),
   invalidResourceGroupLocation: (newLocation: string, oldLocation: string) =>
     new ArmError(409, 'InvalidResourceGroupLocation', `Invalid resource group location '${newLocation}'. The Resource group already exists in location '${oldLocation}'.`),
   invalidResourceGroupName: (name: string, invalidChars: string) =>

@@ -73,7 +73,8 @@ export function normaliseLocation(input: string): string | undefined {
   return BY_NAME.has(key) ? key : undefined;
 }
 
-export function requireLocation(input: unknown, forType: 'resourceGroup' | 'resource'): string {
+/** A location from a request body, normalised; `forType` picks ARM's error for an unknown one (groups have their own). */
+export function requireLocation(input: unknown, forType: 'resourceGroup' | { resourceType: string }): string {
   if (input === undefined || input === null || input === '') throw armErrors.locationRequired();
   if (typeof input !== 'string') throw armErrors.invalidRequestContent("Error converting value to type 'String'. Path 'location'");
   const location = normaliseLocation(input);
@@ -84,7 +85,7 @@ export function requireLocation(input: unknown, forType: 'resourceGroup' | 'reso
       `The provided location '${input}' is not available for resource group. List of available regions is '${LOCATION_NAMES.join(',')}'.`,
     );
   }
-  throw armErrors.invalidLocation(input, LOCATION_DISPLAY_NAMES);
+  throw armErrors.invalidLocation(input, forType.resourceType, LOCATION_NAMES);
 }
 
 export function locationsFor(subscriptionId: string): unknown[] {

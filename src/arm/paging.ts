@@ -52,5 +52,6 @@ export async function pageOf<T extends { key: string }>(
   const top = queryParam(opts.query, '$top');
   if (top !== undefined) next.set('$top', top);
   next.set('$skiptoken', encodeSkipToken(page[page.length - 1].key));
-  return { rows: page, nextLink: `${opts.publicUrl}${opts.pathname}?${next.toString()}` };
+  // ARM writes `$skiptoken` with a literal `$`; URLSearchParams would escape it.
+  return { rows: page, nextLink: `${opts.publicUrl}${opts.pathname}?${next.toString().replace(/%24/g, '$')}` };
 }

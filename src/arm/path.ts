@@ -60,7 +60,8 @@ function scopeOf(segs: string[]): { subscriptionId?: string; resourceGroup?: str
 
 function decodeSegment(s: string): string {
   try {
-    return decodeURIComponent(s);
+    // An escaped '/' stays escaped, so a name can never spell out the path of another resource.
+    return decodeURIComponent(s.replace(/%2f/gi, '%252F'));
   } catch {
     return s;
   }

@@ -3,9 +3,11 @@ import type { Transaction } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import { resourceStore, type ResourceRow } from '../store/resources.js';
 import { objectBody, optionalObject, optionalString } from './body.js';
-import { ArmError, armErrors } from './errors.js';
+import { armErrors } from './errors.js';
+import { requireGroup } from './groupGuard.js';
 import { groupKeyOf, resourceId } from './ids.js';
 import { requireLocation } from './locations.js';
+import { idKey } from './path.js';
 import { pageOf } from './paging.js';
 import { validateTags } from './tags.js';
 import type { ApiVersionStyle } from './apiVersions.js';
@@ -38,11 +40,15 @@ export interface TrackedTypeSpec {
   actions?: ResourceTypeDef['actions'];
 }
 
-const WRITE_ATTEMPTS = 3;
+/** Optimistic writes retried when a concurrent change moved the etag, before answering 409 Conflict. */
+export const WRITE_ATTEMPTS = 3;
 
 export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
   const lowerType = spec.type.toLowerCase();
-  const keyOf = (req: ArmRequest) => req.pathname.toLowerCase();
+  // Keyed by the id as ARM reads it (decoded names, lower-cased) rather than by how the request spelled
+  // it: clients escape differently (`a%28b%29` vs `a(b)`) and every spelling must reach the one resource.
+  const idOf = (req: ArmRequest) => resourceId(req.path.subscriptionId!, req.path.resourceGroup!, spec.type, req.path.names);
+  const keyOf = (req: ArmRequest) => idKey(idOf(req));
   const qualifiedName = (req: ArmRequest) => `${spec.type}/${req.path.names[req.path.names.length - 1]}`;
   const notFound = (req: ArmRequest) => armErrors.resourceNotFound(qualifiedName(req), req.path.resourceGroup!);
 
@@ -71,7 +77,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
       const now = new Date().toISOString();
       const row: ResourceRow = {
         key,
-        id: existing?.id ?? resourceId(req.path.subscriptionId!, req.path.resourceGroup!, spec.type, req.path.names),
+        id: existing?.id ?? idOf(req),
         type: lowerType,
         subscription_id: req.path.subscriptionId!.toLowerCase(),
         resource_group: req.path.resourceGroup!.toLowerCase(),
@@ -88,7 +94,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
       };
       const written = await writeRow(req, row, existing);
       if (written) return { status: existing ? 200 : 201, body: spec.serialize(written, req.apiVersion) };
-      if (attempt >= WRITE_ATTEMPTS) throw concurrentWrite(name);
+      if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(name);
     }
   }
 
@@ -102,7 +108,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
       if (!existing) throw notFound(req);
       const location = existing.location ?? '';
       const requested = optionalString(body.location, 'location');
-      if (requested !== undefined && requireLocation(requested, 'resource') !== location) {
+      if (requested !== undefined && requireLocation(requested, { resourceType: spec.type }) !== location) {
         throw armErrors.invalidResourceLocation(existing.name, location, req.path.resourceGroup!, requested);
       }
       const properties = await spec.properties({
@@ -123,7 +129,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
       };
       const written = await writeRow(req, row, existing);
       if (written) return { status: 200, body: spec.serialize(written, req.apiVersion) };
-      if (attempt >= WRITE_ATTEMPTS) throw concurrentWrite(existing.name);
+      if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(existing.name);
     }
   }
 
@@ -154,6 +160,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     const db = req.server.database.db;
     try {
       return await db.transaction().execute(async (trx) => {
+        await requireGroup(req.server, trx, req.path.subscriptionId!, req.path.resourceGroup!, { write: true, lock: true });
         if (existing) {
           if (!(await resourceStore.replace(trx, row, existing.etag))) return undefined;
         } else {
@@ -170,7 +177,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
   }
 
   async function locationFor(req: ArmRequest, body: Record<string, unknown>, existing: ResourceRow | undefined): Promise<string> {
-    if (body.location !== undefined && body.location !== null && body.location !== '') return requireLocation(body.location, 'resource');
+    if (body.location !== undefined && body.location !== null && body.location !== '') return requireLocation(body.location, { resourceType: spec.type });
     if (spec.locationRequired(req.apiVersion)) throw armErrors.locationRequired();
     if (existing?.location) return existing.location;
     const group = await resourceStore.get(req.server.database.db, groupKeyOf(req.path.subscriptionId!, req.path.resourceGroup!));
@@ -191,10 +198,6 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
 
 function validateTagsOf(body: Record<string, unknown>) {
   return validateTags(body.tags);
-}
-
-function concurrentWrite(name: string): ArmError {
-  return new ArmError(409, 'Conflict', `The resource '${name}' was changed by another request at the same time. Retry the request.`);
 }
 
 export function isUniqueViolation(e: unknown): boolean {

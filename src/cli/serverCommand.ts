@@ -31,15 +31,16 @@ export function serverCommand(): Command {
         keyEncryptionKey: process.env.AMITY_KEY_ENCRYPTION_KEY,
         keyEncryptionKeyFile: opts.keyEncryptionKeyFile,
       });
-      process.stdout.write(signInHelp(server, opts.data) + '\n');
       const stop = () => {
         server.close().then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
+      // Handlers first: a supervisor that waits for the help and then sends SIGTERM must get a clean stop.
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      process.stdout.write(signInHelp(server, opts.data) + '\n');
     });
 }
 

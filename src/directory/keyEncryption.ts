@@ -12,8 +12,12 @@ export class KeyEncryptionKey {
 
   static fromText(text: string): KeyEncryptionKey {
     const t = text.trim();
-    const key = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
-    if (key.length !== 32) throw new Error('the key-encryption key must be 32 bytes, given as 64 hex digits or base64');
+    // Buffer's base64 decoder skips characters it does not know, and 43 hex digits decode as base64 to
+    // 32 bytes: only well-formed text is taken, so a typo or a truncated key is refused, not used.
+    let key: Buffer | undefined;
+    if (/^[0-9a-f]{64}$/i.test(t)) key = Buffer.from(t, 'hex');
+    else if (!/^[0-9a-f]*$/i.test(t) && /^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) key = Buffer.from(t, 'base64');
+    if (key?.length !== 32) throw new Error('the key-encryption key must be 32 bytes, given as 64 hex digits or base64');
     return new KeyEncryptionKey(key);
   }
 

@@ -23,28 +23,21 @@ export function buildApp(server: ServerContext, options: { https: { cert: string
   server.log = app.log;
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'string' }, (_req, text, done) => {
-    const body = (text as string).trim();
+  const parseJson = (_req: unknown, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    const body = String(text).trim();
     if (body === '') return done(null, undefined);
     try {
       done(null, JSON.parse(body));
     } catch (e) {
       done(armErrors.invalidRequestContent(e instanceof Error ? e.message : 'Invalid JSON'), undefined);
     }
-  });
+  };
+  app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, text, done) => {
     done(null, new URLSearchParams(text as string));
   });
-  // Bodies with no or another content type: JSON if it parses (as ARM does), otherwise the raw text.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, text, done) => {
-    const body = (text as string).trim();
-    if (body === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(body));
-    } catch (e) {
-      done(armErrors.invalidRequestContent(e instanceof Error ? e.message : 'Invalid JSON'), undefined);
-    }
-  });
+  // Bodies with no or another content type are read as JSON, as ARM does.
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
 
   app.setErrorHandler((error, request, reply) => {
     const armError = toArmError(error);

@@ -24,6 +24,8 @@ export interface ServerOptions {
   hostnames?: string[];
   publicUrl?: string;
   logLevel?: string;
+  /** Where log lines go (one JSON object a line); default stdout. */
+  logStream?: { write(line: string): void };
   keyEncryptionKey?: string;
   keyEncryptionKeyFile?: string;
 }
@@ -57,12 +59,13 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The key first: a wrong or malformed one is refused before anything else is made.
+  const kek = KeyEncryptionKey.load({ env: options.keyEncryptionKey, file: options.keyEncryptionKeyFile, dataDir });
   const tls =
     options.tlsCert && options.tlsKey
       ? { cert: fs.readFileSync(options.tlsCert, 'utf8'), key: fs.readFileSync(options.tlsKey, 'utf8'), caCertPath: undefined, caBundlePath: undefined }
       : await ensureLocalTls(path.join(dataDir, 'tls'), [options.host, ...(options.hostnames ?? [])].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
 
-  const kek = KeyEncryptionKey.load({ env: options.keyEncryptionKey, file: options.keyEncryptionKeyFile, dataDir });
   const database = await openDatabase(options.database ?? path.join(dataDir, 'amity.db'));
   let boot: BootstrapResult;
   let keys: SigningKeys;
@@ -77,8 +80,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The public URL may depend on the port the OS picks, so the context is completed after listen.
   const context = { database, keys, tenantId: boot.tenantId, background: new Set() } as unknown as ServerContext;
-  const app = buildApp(context, { https: { cert: tls.cert, key: tls.key }, logger: { level: options.logLevel ?? 'info' } });
-  await app.listen({ host: options.host, port: options.port });
+  const app = buildApp(context, { https: { cert: tls.cert, key: tls.key }, logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) } });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (e) {
+    // e.g. the port is taken: leave nothing open behind the error.
+    await app.close().catch(() => undefined);
+    await database.close();
+    throw e;
+  }
   const port = (app.server.address() as AddressInfo).port;
   const listenHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `https://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`;

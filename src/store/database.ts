@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Schema } from './schema.js';
@@ -32,8 +33,37 @@ async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_LIMIT = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query afresh, which costs more than running a point read.
+ * Prepared statements are reusable, so keep the most recent ones by their SQL text. Safe because the
+ * driver runs one query at a time (a mutex over the single connection) and all()/run() complete
+ * synchronously; a statement still being iterated (a stream) is never handed out twice.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      let stmt = cache.get(sql);
+      if (stmt?.busy) return sqlite.prepare(sql);
+      if (stmt === undefined) {
+        stmt = sqlite.prepare(sql);
+        // Bounded, oldest out first: SQL with a varying number of values (`in (?, ?, …)`) keeps making new texts.
+        if (cache.size >= STATEMENT_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 async function openPostgres(url: string): Promise<Database> {

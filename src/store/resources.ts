@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ResourcesTable, Schema } from './schema.js';
+import { compiledOnce } from './compiledQuery.js';
 
 export type ResourceRow = Selectable<ResourcesTable>;
 export type Db = Kysely<Schema> | Transaction<Schema>;
@@ -16,10 +17,13 @@ export interface PageQuery {
   limit: number;
 }
 
+// Every ARM request reads a row or two by key: compiled once (the `''` is a placeholder for the key).
+const selectByKey = compiledOnce<ResourceRow>(1, (db) => db.selectFrom('resources').selectAll().where('key', '=', ''));
+
 /** The `resources` table: every ARM resource, one row each, keyed by its lower-cased id. */
 export const resourceStore = {
-  get(db: Db, key: string): Promise<ResourceRow | undefined> {
-    return db.selectFrom('resources').selectAll().where('key', '=', key).executeTakeFirst();
+  async get(db: Db, key: string): Promise<ResourceRow | undefined> {
+    return (await selectByKey(db, key))[0];
   },
 
   async insert(db: Db, row: ResourceRow): Promise<void> {

@@ -10,9 +10,21 @@ export function clientCredentialsOf(params: URLSearchParams, authorization: stri
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0) return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    if (colon > 0) return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   }
   return { clientId: params.get('client_id'), secret: params.get('client_secret') };
+}
+
+/**
+ * RFC 6749 §2.3.1 form-encodes the id and secret before base64; clients that skip that step send a
+ * literal `%` that is not an escape, so a value that does not decode is taken as it is.
+ */
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Authenticates a confidential client by its secret, comparing against salted hashes only. */

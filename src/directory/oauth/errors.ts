@@ -39,7 +39,7 @@ export const oauthErrors = {
       `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
     ),
   tenantNotFound: (tenant: string) =>
-    new OAuthError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
+    new OAuthError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`),
   applicationNotFound: (clientId: string, tenant: string) =>
     new OAuthError(
       401,
@@ -63,6 +63,8 @@ export const oauthErrors = {
       700211,
       `No matching federated identity record found for presented assertion issuer '${issuer}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
     ),
+  serverError: () =>
+    new OAuthError(500, 'server_error', 50000, 'There was an error issuing a token or an issue with our sign-in service.'),
   contentType: () =>
     new OAuthError(400, 'invalid_request', 900561, 'The endpoint only accepts POST requests with Content-Type application/x-www-form-urlencoded.'),
 };

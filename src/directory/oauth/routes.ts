@@ -25,17 +25,19 @@ export function registerOAuthRoutes(app: FastifyInstance, server: ServerContext)
   app.get('/:tenant/discovery/keys', jwks);
   app.get('/adfs/discovery/keys', jwks);
 
-  const token = (tenantOf: (req: FastifyRequest) => string) => async (req: FastifyRequest, reply: FastifyReply) => {
-    try {
-      return await tokenEndpoint(server, tenantOf(req), req);
-    } catch (e) {
-      if (e instanceof OAuthError) return sendOAuthError(reply, e);
-      throw e;
-    }
+  const token = (tenantOf: (req: FastifyRequest) => string) => async (req: FastifyRequest) => tokenEndpoint(server, tenantOf(req), req);
+  // Every failure, including a body that fails to parse (bad JSON, no content type), is answered in Entra's shape, not ARM's.
+  const errorHandler = (error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof OAuthError) return sendOAuthError(reply, error);
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return sendOAuthError(reply, oauthErrors.contentType());
+    req.log.error({ err: error }, 'token request failed');
+    return sendOAuthError(reply, oauthErrors.serverError());
   };
-  app.post('/:tenant/oauth2/v2.0/token', token((req) => (req.params as { tenant: string }).tenant));
-  app.post('/:tenant/oauth2/token', token((req) => (req.params as { tenant: string }).tenant));
-  app.post('/adfs/oauth2/token', token(() => server.tenantId));
+  const tenantParam = (req: FastifyRequest) => (req.params as { tenant: string }).tenant;
+  app.post('/:tenant/oauth2/v2.0/token', { errorHandler }, token(tenantParam));
+  app.post('/:tenant/oauth2/token', { errorHandler }, token(tenantParam));
+  app.post('/adfs/oauth2/token', { errorHandler }, token(() => server.tenantId));
 }
 
 function isOurTenant(server: ServerContext, tenant: string): boolean {

@@ -9,6 +9,9 @@ const BATCH = 500;
 /** Deletes one batch of what a group holds, with the principals those resources own; true when nothing is left. */
 async function deleteBatch(server: ServerContext, group: ResourceRow): Promise<boolean> {
   return server.database.db.transaction().execute(async (trx) => {
+    // Lock the group before listing what it holds: a write that share-locked it first commits before
+    // the list is read, and a later one waits and then finds the group deleting or gone (see requireGroup).
+    if (server.database.dialect === 'postgres') await trx.selectFrom('resources').select('key').where('key', '=', group.key).forUpdate().execute();
     const keys = await resourceStore.keysInGroup(trx, group.subscription_id, group.resource_group, group.key, BATCH);
     await principalStore.deleteByResourceKeys(trx, keys);
     await resourceStore.deleteKeys(trx, keys);
@@ -34,7 +37,9 @@ export async function startGroupDeletion(server: ServerContext, group: ResourceR
   const now = new Date().toISOString();
   await server.database.db.transaction().execute(async (trx) => {
     const props = { ...JSON.parse(group.properties), provisioningState: 'Deleting' };
-    await trx.updateTable('resources').set({ properties: JSON.stringify(props), changed_at: now }).where('key', '=', group.key).execute();
+    // A new etag makes a group PUT or PATCH that read the group before this fail its write and read again,
+    // instead of setting it back to Succeeded.
+    await trx.updateTable('resources').set({ properties: JSON.stringify(props), etag: crypto.randomUUID(), changed_at: now }).where('key', '=', group.key).execute();
     await asyncOperationStore.insert(trx, { id: operationId, kind: 'deleteResourceGroup', resource_key: group.key, status: 'Running', error: null, created_at: now, changed_at: now });
   });
   runInBackground(server, operationId, group);

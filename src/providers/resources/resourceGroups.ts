@@ -6,7 +6,7 @@ import { requireLocation } from '../../arm/locations.js';
 import { pageOf } from '../../arm/paging.js';
 import { validateTags } from '../../arm/tags.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
-import { isUniqueViolation } from '../../arm/trackedResource.js';
+import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
 import { resourceStore, type ResourceRow } from '../../store/resources.js';
 import { RESOURCES_API_VERSIONS } from './apiVersions.js';
 import { deleteGroupNow, startGroupDeletion } from './groupDeletion.js';
@@ -46,7 +46,13 @@ async function load(req: ArmRequest): Promise<ResourceRow> {
   return row;
 }
 
-async function put(req: ArmRequest): Promise<ArmResponse> {
+/** A write that lost a race to a concurrent one (etag moved, or a create beaten to the key) reads again and retries. */
+function retry(req: ArmRequest, name: string, attempt: number, handler: (req: ArmRequest, attempt: number) => Promise<ArmResponse>): Promise<ArmResponse> {
+  if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(name);
+  return handler(req, attempt + 1);
+}
+
+async function put(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
   const body = objectBody(req.body);
   const name = req.path.names[1];
   validateGroupName(name);
@@ -60,7 +66,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     if (JSON.parse(existing.properties).provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(existing.name);
     if (existing.location !== location) throw armErrors.invalidResourceGroupLocation(location, existing.location ?? '');
     const row = { ...existing, tags: JSON.stringify(tags), properties: JSON.stringify({ provisioningState: 'Succeeded', managedBy }), etag: crypto.randomUUID(), changed_at: now, changed_by: req.principal.objectId };
-    if (!(await resourceStore.replace(db, row, existing.etag))) throw armErrors.badRequest('Conflict', 'The resource group was changed by another request at the same time. Retry the request.');
+    if (!(await resourceStore.replace(db, row, existing.etag))) return retry(req, existing.name, attempt, put);
     return { status: 200, body: serializeGroup(row) };
   }
   const row: ResourceRow = {
@@ -83,13 +89,13 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   try {
     await resourceStore.insert(db, row);
   } catch (e) {
-    if (isUniqueViolation(e)) return put(req);
+    if (isUniqueViolation(e)) return retry(req, name, attempt, put);
     throw e;
   }
   return { status: 201, body: serializeGroup(row) };
 }
 
-async function patch(req: ArmRequest): Promise<ArmResponse> {
+async function patch(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
   const body = objectBody(req.body);
   const existing = await load(req);
   const props = JSON.parse(existing.properties);
@@ -107,9 +113,7 @@ async function patch(req: ArmRequest): Promise<ArmResponse> {
     changed_at: new Date().toISOString(),
     changed_by: req.principal.objectId,
   };
-  if (!(await resourceStore.replace(req.server.database.db, row, existing.etag))) {
-    throw armErrors.badRequest('Conflict', 'The resource group was changed by another request at the same time. Retry the request.');
-  }
+  if (!(await resourceStore.replace(req.server.database.db, row, existing.etag))) return retry(req, existing.name, attempt, patch);
   return { status: 200, body: serializeGroup(row) };
 }
 

@@ -1,0 +1,72 @@
+/**
+ * Profiles Amity's GET identity path (or a list page deep in 10,000 identities): starts
+ * bench/target.ts under `node --cpu-prof`, loads it with autocannon from this process, stops it and
+ * prints the hottest functions by self time. Wall-clock samples: with the load generator on the same
+ * two cores, time the server spends preempted lands on whatever it was running (often syscalls).
+ *   node --import tsx bench/profile.ts [seconds] [get|list]
+ * The .cpuprofile is left in the printed folder (open it in Chrome DevTools for the full tree).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { cannon, httpsJson } from './lib/load.js';
+import { nameOf, seedSqlite } from './lib/seed.js';
+import { encodeSkipToken } from '../src/arm/paging.js';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const seconds = Number(process.argv[2] ?? 5);
+const mode = process.argv[3] ?? 'get';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amity-prof-'));
+const profDir = path.join(dir, 'prof');
+
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', path.join(BENCH_DIR, 'target.ts'), 'amity', path.join(dir, 'data')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const exited = new Promise<void>((r) => child.once('exit', () => r()));
+process.on('exit', () => child.kill('SIGKILL'));
+const ready = JSON.parse(await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve)));
+const boot = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'bootstrap.json'), 'utf8'));
+const ca = fs.readFileSync(boot.caCertPath);
+const tok = await httpsJson(`${ready.url}/${boot.tenantId}/oauth2/v2.0/token`, {
+  method: 'POST',
+  ca,
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, scope: 'https://management.azure.com/.default' }).toString(),
+});
+const auth = { authorization: `Bearer ${tok.access_token}` };
+const rgPath = `/subscriptions/${boot.subscriptionId}/resourceGroups/rg`;
+const put = (p: string, body: unknown) => httpsJson(`${ready.url}${p}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body), ca });
+await put(`${rgPath}?api-version=2021-04-01`, { location: 'westus' });
+let url = `${ready.url}${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1?api-version=2024-11-30`;
+await put(url.slice(ready.url.length), { location: 'westus' });
+if (mode === 'list') {
+  const oid = JSON.parse(Buffer.from(tok.access_token.split('.')[1], 'base64url').toString()).oid;
+  await seedSqlite(path.join(dir, 'data', 'amity.db'), { subscriptionId: boot.subscriptionId, resourceGroup: 'rg', tenantId: boot.tenantId, createdBy: oid, location: 'westus' }, 0, 10_000);
+  const after = `${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${nameOf(4_999)}`.toLowerCase();
+  url = `${ready.url}${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2024-11-30&$skiptoken=${encodeSkipToken(after)}`;
+}
+const r = await cannon({ url, headers: auth, connections: 32, seconds, warmupSeconds: 1 });
+console.log(`${mode}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
+child.kill('SIGTERM');
+await exited;
+
+interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
+const prof = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+const self = new Map<number, number>();
+prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+const byFn = new Map<string, number>();
+let total = 0;
+for (const n of prof.nodes) {
+  const t = self.get(n.id) ?? 0;
+  total += t;
+  const where = n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/main\//, '');
+  const key = `${n.callFrame.functionName || '(anon)'} ${where}:${n.callFrame.lineNumber + 1}`;
+  byFn.set(key, (byFn.get(key) ?? 0) + t);
+}
+const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 45);
+for (const [k, t] of top) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`);
+console.log(`profile: ${path.join(profDir, file)}`);

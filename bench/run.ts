@@ -1,0 +1,422 @@
+/**
+ * `npm run bench`: Amity's throughput and list latency next to baselines measured in the same run on
+ * the same machine, printed as ratios (absolute figures drift ±30% between runs: read the ratios).
+ *
+ *   1. raw node:http and raw node:https (same certificate as Amity) serving a small JSON, each run
+ *      once before and once after (2) and averaged
+ *   2. Amity GET identity (bearer token + subscription, group and identity reads) on SQLite
+ *   3. Amity PUT identity (distinct names) vs better-sqlite3 single-row inserts into a table shaped
+ *      like `resources`, with its indexes
+ *   4. a list page of 100 from the middle ($skiptoken) of 10,000 and then 1,000,000 identities of one
+ *      subscription, by resource group and by subscription; rows are seeded straight into the
+ *      server's database (bench/lib/seed.ts), stored out of key order as real data would be
+ *   5. GET and list on PostgreSQL (throwaway cluster; skipped when PostgreSQL is not installed)
+ *
+ * Every server under load runs in its own process (bench/target.ts); autocannon runs here.
+ * Environment: BENCH_SECONDS (5), BENCH_CONNECTIONS (32), BENCH_BIG (1000000), BENCH_POSTGRES (1; 0 skips),
+ * BENCH_PG_BIG (same as BENCH_BIG), BENCH_TIMEOUT_S (420).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureLocalTls } from '../src/server/tls.js';
+import { encodeSkipToken } from '../src/arm/paging.js';
+import { resourceId } from '../src/arm/ids.js';
+import { USER_ASSIGNED_IDENTITY_TYPE } from '../src/providers/managedIdentity/userAssignedIdentities.js';
+import { startPostgres, type PgCluster } from '../test/support/postgres.js';
+import type { TargetReady } from './target.js';
+import { cannon, httpsJson, serialLatency, type LatencyResult, type LoadResult } from './lib/load.js';
+import { fmtMs, fmtRate, fmtRatio, printTable, verdict, type Row } from './lib/report.js';
+import { NAME_SPACE, nameOf, seedPostgres, seedSqlite, sqliteInsertBaseline, type SeedTarget } from './lib/seed.js';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP = 1;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BIG = Math.min(NAME_SPACE, Number(process.env.BENCH_BIG ?? 1_000_000));
+const SMALL = 10_000;
+const WITH_PG = process.env.BENCH_POSTGRES !== '0';
+const PG_BIG = Math.min(NAME_SPACE, Number(process.env.BENCH_PG_BIG ?? BIG));
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 420);
+const MSI_API = '2024-11-30';
+const RG_API = '2021-04-01';
+const LIST_CONNECTIONS = 16;
+const LIST_SECONDS = Math.max(2, SECONDS - 1);
+
+const started = Date.now();
+const children = new Set<ChildProcess>();
+let cluster: PgCluster | undefined;
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'amity-bench-'));
+const log = (msg: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
+
+// ---------------------------------------------------------------- processes and cleanup
+
+function killAllSync(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  fs.rmSync(root, { recursive: true, force: true });
+}
+process.on('exit', killAllSync);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    void (async () => {
+      await cluster?.stop().catch(() => undefined);
+      process.exit(130);
+    })();
+  });
+}
+setTimeout(() => {
+  console.error(`bench: still running after ${TIMEOUT_S} s, giving up`);
+  void (async () => {
+    await cluster?.stop().catch(() => undefined);
+    process.exit(2);
+  })();
+}, TIMEOUT_S * 1000).unref();
+
+interface Target {
+  ready: TargetReady;
+  stop(): Promise<void>;
+}
+
+function startTarget(args: string[]): Promise<Target> {
+  const child = fork(path.join(BENCH_DIR, 'target.ts'), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.send('stop');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    children.delete(child);
+  };
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { ready?: TargetReady }) => (m.ready ? resolve({ ready: m.ready, stop }) : reject(new Error(`unexpected message ${JSON.stringify(m)}`))));
+    child.once('exit', (code) => reject(new Error(`target ${args[0]} exited with ${code} before it was ready`)));
+  });
+}
+
+// ---------------------------------------------------------------- Amity client helpers
+
+interface Amity {
+  target: Target;
+  url: string;
+  ca: Buffer;
+  subscriptionId: string;
+  tenantId: string;
+  token: string;
+  objectId: string;
+  auth: Record<string, string>;
+  dataDir: string;
+}
+
+async function startAmity(dataDir: string, database?: string): Promise<Amity> {
+  const target = await startTarget(['amity', dataDir, ...(database ? [database] : [])]);
+  const boot = JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8'));
+  const ca = fs.readFileSync(boot.caCertPath);
+  const url = target.ready.url;
+  const tok = await httpsJson(`${url}/${boot.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    ca,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, scope: 'https://management.azure.com/.default' }).toString(),
+  });
+  const token = tok.access_token as string;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+  return { target, url, ca, subscriptionId: boot.subscriptionId, tenantId: boot.tenantId, token, objectId: claims.oid, auth: { authorization: `Bearer ${token}` }, dataDir };
+}
+
+function arm(a: Amity, method: string, p: string, body?: unknown): Promise<any> {
+  const headers: Record<string, string> = { ...a.auth };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return httpsJson(`${a.url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ca: a.ca });
+}
+
+const groupPath = (a: Amity, rg: string) => `/subscriptions/${a.subscriptionId}/resourceGroups/${rg}`;
+const identityPath = (a: Amity, rg: string, name: string) => `${groupPath(a, rg)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+
+function checkClean(what: string, r: LoadResult): void {
+  if (r.non2xx || r.errors) throw new Error(`${what}: ${r.non2xx} non-2xx answers and ${r.errors} errors (${JSON.stringify(r.statusCodes)})`);
+}
+
+async function measureGet(a: Amity, label: string): Promise<LoadResult> {
+  await arm(a, 'PUT', `${groupPath(a, 'rg-bench')}?api-version=${RG_API}`, { location: 'westus' });
+  await arm(a, 'PUT', `${identityPath(a, 'rg-bench', 'id-get')}?api-version=${MSI_API}`, { location: 'westus' });
+  const url = `${a.url}${identityPath(a, 'rg-bench', 'id-get')}?api-version=${MSI_API}`;
+  const got = await httpsJson(url, { headers: a.auth, ca: a.ca });
+  if (got?.name !== 'id-get') throw new Error(`${label}: GET identity answered ${JSON.stringify(got)}`);
+  log(`${label}: GET identity, ${CONNECTIONS} connections, ${WARMUP}+${SECONDS} s`);
+  const r = await cannon({ url, headers: a.auth, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP });
+  checkClean(`${label} GET`, r);
+  return r;
+}
+
+// ---------------------------------------------------------------- list pages
+
+interface ListFigures {
+  size: number;
+  seedMs: number;
+  byGroup: { load: LoadResult; latency: LatencyResult };
+  bySubscription: { load: LoadResult; latency: LatencyResult };
+  queryPlan?: string[];
+}
+
+/** The key just before the middle of the set, as a skip token: the page returned starts at the middle. */
+function middleSkipToken(a: Amity, rg: string, size: number): { token: string; firstName: string } {
+  const mid = Math.floor(size / 2);
+  const before = resourceId(a.subscriptionId, rg, USER_ASSIGNED_IDENTITY_TYPE, [nameOf(mid - 1)]).toLowerCase();
+  return { token: encodeSkipToken(before), firstName: nameOf(mid) };
+}
+
+async function measureList(a: Amity, label: string, rg: string, size: number, seedMs: number, planOf?: () => Promise<string[]>): Promise<ListFigures> {
+  const { token, firstName } = middleSkipToken(a, rg, size);
+  const query = `?api-version=${MSI_API}&$skiptoken=${token}`;
+  const paths = {
+    byGroup: `${groupPath(a, rg)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities${query}`,
+    bySubscription: `/subscriptions/${a.subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities${query}`,
+  };
+  const out: Partial<ListFigures> = { size, seedMs };
+  for (const [kind, p] of Object.entries(paths) as [keyof typeof paths, string][]) {
+    const page = await httpsJson(`${a.url}${p}`, { headers: a.auth, ca: a.ca });
+    if (page.value?.length !== 100 || page.value[0].name !== firstName || !page.nextLink) {
+      throw new Error(`${label} ${kind}: expected 100 identities from ${firstName} and a nextLink, got ${page.value?.length} from ${page.value?.[0]?.name}`);
+    }
+    log(`${label}: list page ${kind} @${size.toLocaleString('en-US')}, ${LIST_CONNECTIONS} connections, ${WARMUP}+${LIST_SECONDS} s, then serial latency`);
+    const load = await cannon({ url: `${a.url}${p}`, headers: a.auth, connections: LIST_CONNECTIONS, seconds: LIST_SECONDS, warmupSeconds: WARMUP });
+    checkClean(`${label} list ${kind}`, load);
+    const latency = await serialLatency(`${a.url}${p}`, { headers: a.auth, ca: a.ca, samples: 400, warmup: 50 });
+    out[kind] = { load, latency };
+  }
+  if (planOf) out.queryPlan = await planOf();
+  return out as ListFigures;
+}
+
+function sqlitePlan(file: string, a: Amity, rg: string): () => Promise<string[]> {
+  return async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(file, { readonly: true });
+    try {
+      const q = (sql: string, ...p: string[]) => (db.prepare(`explain query plan ${sql}`).all(...p) as { detail: string }[]).map((r) => r.detail).join('; ');
+      const type = USER_ASSIGNED_IDENTITY_TYPE.toLowerCase();
+      const sub = a.subscriptionId.toLowerCase();
+      return [
+        `by group: ${q('select * from "resources" where "type" = ? and "subscription_id" = ? and "resource_group" = ? and "key" > ? order by "key" limit 101', type, sub, rg, 'x')}`,
+        `by subscription: ${q('select * from "resources" where "type" = ? and "subscription_id" = ? and "key" > ? order by "key" limit 101', type, sub, 'x')}`,
+      ];
+    } finally {
+      db.close();
+    }
+  };
+}
+
+// ---------------------------------------------------------------- the run
+
+function meanOf(x: LoadResult, y: LoadResult): LoadResult {
+  return { ...x, rps: (x.rps + y.rps) / 2, p50: Math.max(x.p50, y.p50), p99: Math.max(x.p99, y.p99), requests: x.requests + y.requests };
+}
+
+interface Results {
+  /** Means of the runs before and after Amity's GET. */
+  rawHttp?: LoadResult;
+  rawHttps?: LoadResult;
+  rawHttpRuns?: LoadResult[];
+  rawHttpsRuns?: LoadResult[];
+  sqliteGet?: LoadResult;
+  sqlitePut?: LoadResult;
+  sqliteInsert?: { rowsPerSecond: number; rows: number };
+  sqliteList: ListFigures[];
+  pgGet?: LoadResult;
+  pgList: ListFigures[];
+  pgSkipped?: string;
+}
+
+async function main(): Promise<void> {
+  const results: Results = { sqliteList: [], pgList: [] };
+  const dirA = path.join(root, 'sqlite-a');
+  // Amity started on dirA finds and reuses this certificate, so raw HTTPS and Amity present the same one.
+  await ensureLocalTls(path.join(dirA, 'tls'), ['127.0.0.1']);
+
+  // 1 + 2. Baselines and Amity GET, all three servers up at once and measured in the order
+  // http, https, Amity, https, http: each baseline is the mean of a run before and a run after Amity,
+  // so load that drifts during the run (other work on the machine) weighs on both sides alike.
+  const rawHttp = await startTarget(['raw-http']);
+  const rawHttps = await startTarget(['raw-https', path.join(dirA, 'tls', 'server.crt'), path.join(dirA, 'tls', 'server.key')]);
+  const a = await startAmity(dirA);
+  try {
+    const raw = async (kind: string, t: Target) => {
+      log(`${kind}: small JSON, ${CONNECTIONS} connections, ${WARMUP}+${SECONDS} s`);
+      const r = await cannon({ url: `${t.ready.url}/`, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP });
+      checkClean(kind, r);
+      return r;
+    };
+    const http1 = await raw('raw-http', rawHttp);
+    const https1 = await raw('raw-https', rawHttps);
+    results.sqliteGet = await measureGet(a, 'sqlite');
+    const https2 = await raw('raw-https (again)', rawHttps);
+    const http2 = await raw('raw-http (again)', rawHttp);
+    results.rawHttpRuns = [http1, http2];
+    results.rawHttpsRuns = [https1, https2];
+    results.rawHttp = meanOf(http1, http2);
+    results.rawHttps = meanOf(https1, https2);
+    await rawHttp.stop();
+    await rawHttps.stop();
+
+    // 3. PUT
+    log(`sqlite: PUT identity (distinct names), 16 connections, ${WARMUP}+${SECONDS} s`);
+    const put = await cannon({
+      url: a.url,
+      method: 'PUT',
+      headers: { ...a.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ location: 'westus' }),
+      connections: 16,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP,
+      pathFor: (n) => `${identityPath(a, 'rg-bench', `put-${n}`)}?api-version=${MSI_API}`,
+    });
+    checkClean('sqlite PUT', put);
+    if (put.statusCodes['200']) throw new Error('PUT names repeated: some PUTs updated rather than created');
+    results.sqlitePut = put;
+  } finally {
+    await Promise.all([rawHttp.stop(), rawHttps.stop(), a.target.stop()]);
+  }
+  log(`better-sqlite3: single-row inserts (WAL, synchronous=NORMAL), ${Math.min(3, SECONDS)} s`);
+  results.sqliteInsert = await sqliteInsertBaseline(path.join(root, 'insert-baseline.db'), Math.min(3, SECONDS));
+
+  // 4. list pages on SQLite, the same database grown from 10k to 1M identities
+  {
+    const dirB = path.join(root, 'sqlite-b');
+    fs.cpSync(path.join(dirA, 'tls'), path.join(dirB, 'tls'), { recursive: true });
+    const a = await startAmity(dirB);
+    try {
+      const rg = 'rg-list';
+      await arm(a, 'PUT', `${groupPath(a, rg)}?api-version=${RG_API}`, { location: 'westus' });
+      const file = path.join(dirB, 'amity.db');
+      const t: SeedTarget = { subscriptionId: a.subscriptionId, resourceGroup: rg, tenantId: a.tenantId, createdBy: a.objectId, location: 'westus' };
+      let have = 0;
+      for (const size of [SMALL, BIG]) {
+        log(`sqlite: seeding ${(size - have).toLocaleString('en-US')} identities`);
+        const ms = await seedSqlite(file, t, have, size);
+        have = size;
+        log(`sqlite: seeded in ${(ms / 1000).toFixed(1)} s`);
+        results.sqliteList.push(await measureList(a, 'sqlite', rg, size, ms, sqlitePlan(file, a, rg)));
+      }
+    } finally {
+      await a.target.stop();
+    }
+  }
+
+  // 5. PostgreSQL
+  if (WITH_PG) {
+    const pg = await startPostgres();
+    if ('skip' in pg) results.pgSkipped = pg.skip;
+    else {
+      cluster = pg;
+      try {
+        const dirC = path.join(root, 'pg');
+        fs.cpSync(path.join(dirA, 'tls'), path.join(dirC, 'tls'), { recursive: true });
+        const dbUrl = await pg.createDatabase('amity_bench');
+        const a = await startAmity(dirC, dbUrl);
+        try {
+          results.pgGet = await measureGet(a, 'postgres');
+          const rg = 'rg-list';
+          await arm(a, 'PUT', `${groupPath(a, rg)}?api-version=${RG_API}`, { location: 'westus' });
+          const t: SeedTarget = { subscriptionId: a.subscriptionId, resourceGroup: rg, tenantId: a.tenantId, createdBy: a.objectId, location: 'westus' };
+          let have = 0;
+          for (const size of [SMALL, PG_BIG]) {
+            log(`postgres: seeding ${(size - have).toLocaleString('en-US')} identities`);
+            const ms = await seedPostgres(dbUrl, t, have, size);
+            have = size;
+            log(`postgres: seeded in ${(ms / 1000).toFixed(1)} s`);
+            results.pgList.push(await measureList(a, 'postgres', rg, size, ms));
+          }
+        } finally {
+          await a.target.stop();
+        }
+      } finally {
+        await pg.stop();
+        cluster = undefined;
+      }
+    }
+  }
+
+  report(results);
+}
+
+// ---------------------------------------------------------------- report
+
+function report(r: Results): void {
+  const rows: Row[] = [];
+  const add = (figure: string, value: string, baseline = '', ratio?: number, target = '') =>
+    rows.push({ figure, value, baseline, ratio: ratio === undefined ? '' : fmtRatio(ratio), target, met: ratio === undefined ? '' : verdict(ratio, target) });
+  const http = r.rawHttp!.rps;
+  const https = r.rawHttps!.rps;
+  const withLat = (l: LoadResult) => `${fmtRate(l.rps)} (p50 ${l.p50} ms, p99 ${l.p99} ms)`;
+
+  const runs = (l: LoadResult[]) => `${fmtRate((l[0].rps + l[1].rps) / 2)} (runs ${l.map((x) => fmtRate(x.rps, '')).join(' + ')}; p99 ≤ ${Math.max(l[0].p99, l[1].p99)} ms)`;
+  add('raw node:http GET small JSON, mean of 2 runs', runs(r.rawHttpRuns!));
+  add('raw node:https GET small JSON (same cert), mean of 2', runs(r.rawHttpsRuns!), `raw http ${fmtRate(http)}`, https / http);
+  add('SQLite: GET identity vs raw node:http', withLat(r.sqliteGet!), `raw http ${fmtRate(http)}`, r.sqliteGet!.rps / http, '≥ 0.5');
+  add('SQLite: GET identity vs raw node:https', fmtRate(r.sqliteGet!.rps), `raw https ${fmtRate(https)}`, r.sqliteGet!.rps / https);
+  add('SQLite: PUT identity (create), 16 conns', withLat(r.sqlitePut!), `1-row insert ${fmtRate(r.sqliteInsert!.rowsPerSecond, ' rows/s')}`, r.sqlitePut!.rps / r.sqliteInsert!.rowsPerSecond);
+
+  const listRows = (db: string, list: ListFigures[]) => {
+    if (list.length < 2) return;
+    const [small, big] = list;
+    const n = (x: number) => (x >= 1_000_000 ? `${x / 1_000_000}M` : `${x / 1000}k`);
+    add(`${db}: seed ${(big.size - small.size).toLocaleString('en-US')} more identities (to ${n(big.size)})`, `${(big.seedMs / 1000).toFixed(1)} s`, '', undefined, big.size >= 1_000_000 ? '< 60 s' : '');
+    if (big.size >= 1_000_000) rows[rows.length - 1].met = big.seedMs < 60_000 ? 'yes' : 'NO';
+    for (const kind of ['byGroup', 'bySubscription'] as const) {
+      const what = kind === 'byGroup' ? 'by group' : 'by subscription';
+      const s = small[kind];
+      const b = big[kind];
+      add(`${db}: page of 100 ${what} @${n(small.size)}, p50/p99 serial`, `${fmtMs(s.latency.p50)} / ${fmtMs(s.latency.p99)}`);
+      add(`${db}: page of 100 ${what} @${n(big.size)}, p50/p99 serial`, `${fmtMs(b.latency.p50)} / ${fmtMs(b.latency.p99)}`, `@${n(small.size)} ${fmtMs(s.latency.p50)}`, b.latency.p50 / s.latency.p50, '≤ 1.5');
+      add(`${db}: page of 100 ${what} @${n(small.size)}, ${LIST_CONNECTIONS} conns`, withLat(s.load));
+      add(`${db}: page of 100 ${what} @${n(big.size)}, ${LIST_CONNECTIONS} conns (cost ratio)`, withLat(b.load), `@${n(small.size)} ${fmtRate(s.load.rps)}`, s.load.rps / b.load.rps, '≤ 1.5');
+    }
+  };
+  listRows('SQLite', r.sqliteList);
+
+  if (r.pgGet) {
+    add('PostgreSQL: GET identity vs raw node:http', withLat(r.pgGet), `raw http ${fmtRate(http)}`, r.pgGet.rps / http, '≥ 0.5');
+    add('PostgreSQL: GET identity vs raw node:https', fmtRate(r.pgGet.rps), `raw https ${fmtRate(https)}`, r.pgGet.rps / https);
+    listRows('PostgreSQL', r.pgList);
+  } else if (r.pgSkipped) add('PostgreSQL', `skipped: ${r.pgSkipped}`);
+
+  const table = printTable(rows);
+  const totalS = (Date.now() - started) / 1000;
+  console.log('');
+  console.log(`Amity bench, ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} CPUs, ${totalS.toFixed(0)} s`);
+  console.log(`load: autocannon in the bench process, each server in its own process; ${CONNECTIONS} connections (list: ${LIST_CONNECTIONS}), ${WARMUP} s warm-up + ${SECONDS} s (list: ${LIST_SECONDS} s), keep-alive, 127.0.0.1`);
+  console.log('ratios: "cost ratio" of a page = requests/s @10k ÷ requests/s @1M; serial = one request at a time on one keep-alive connection');
+  console.log('PUT baseline: better-sqlite3 single-row inserts, one transaction each (WAL, synchronous=NORMAL), into a table shaped like resources with its indexes');
+  if (r.pgGet) console.log('PostgreSQL: throwaway local cluster with fsync=off, synchronous_commit=off (test settings)');
+  console.log('');
+  console.log(table);
+  for (const l of r.sqliteList) if (l.queryPlan) console.log(`\nSQLite plan @${l.size}: ${l.queryPlan.join(' | ')}`);
+
+  const outDir = path.join(BENCH_DIR, 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const json = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    durationSeconds: totalS,
+    settings: { seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS, listConnections: LIST_CONNECTIONS, listSeconds: LIST_SECONDS, big: BIG, pgBig: PG_BIG },
+    table: rows,
+    raw: r,
+  };
+  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
+  console.log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, 'latest.json'))}`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch(async (e) => {
+    console.error(e);
+    await cluster?.stop().catch(() => undefined);
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  });
