@@ -1,13 +1,14 @@
 import type { ServerContext } from '../server/context.js';
 import { authorize } from '../rbac/authorize.js';
-import { subscriptionStore } from '../store/subscriptions.js';
+import { scopeStore, type ScopeRead } from '../store/scope.js';
 import { checkApiVersion } from './apiVersions.js';
 import { armErrors } from './errors.js';
 import { LOCATION_DISPLAY_NAMES } from './locations.js';
 import { GUID_PATTERN, normalisePath, parseArmPath } from './path.js';
 import type { RouteMatch, TypeRegistry } from './registry.js';
 import type { ArmHandler, ArmResponse, HttpMethod } from './types.js';
-import { requireGroup } from './groupGuard.js';
+import { checkGroup } from './groupGuard.js';
+import { groupKeyOf } from './ids.js';
 
 export interface RawArmRequest {
   method: string;
@@ -35,14 +36,14 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
     locations: LOCATION_DISPLAY_NAMES,
   });
 
-  if (path.subscriptionId !== undefined) await requireSubscription(server, path.subscriptionId);
+  // Paths under a group's /providers/ need the group; the group's own paths answer for themselves.
+  const needsGroup = path.resourceGroup !== undefined && path.scopeSegments.length > 0;
+  const scope = path.subscriptionId !== undefined ? await readScope(server, path.subscriptionId, needsGroup ? path.resourceGroup : undefined) : undefined;
 
   await authorize(server, { principal, action: actionOf(match, method), scope: authorizationScope(match, pathname) });
 
-  // Paths under a group's /providers/ need the group; the group's own paths answer for themselves.
-  if (path.resourceGroup !== undefined && path.scopeSegments.length > 0) {
-    await requireGroup(server, server.database.db, path.subscriptionId!, path.resourceGroup!, { write: method !== 'GET' && method !== 'HEAD' });
-  }
+  // Checked after authorisation, as ARM does, so a caller without access learns nothing of the group.
+  if (needsGroup) checkGroup(scope?.group, path.resourceGroup!, method !== 'GET' && method !== 'HEAD');
 
   const req = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server };
   if (method === 'HEAD' && match.kind === 'item' && !match.def.item?.HEAD) {
@@ -81,8 +82,10 @@ function authorizationScope(match: RouteMatch, pathname: string): string {
   return pathname;
 }
 
-async function requireSubscription(server: ServerContext, subscriptionId: string): Promise<void> {
+/** The subscription (which must exist in this tenant) and, when asked for, its group, in one read. */
+async function readScope(server: ServerContext, subscriptionId: string, group: string | undefined): Promise<ScopeRead> {
   if (!GUID_PATTERN.test(subscriptionId)) throw armErrors.invalidSubscriptionId(subscriptionId);
-  const sub = await subscriptionStore.get(server.database.db, subscriptionId);
-  if (!sub || sub.tenant_id !== server.tenantId) throw armErrors.subscriptionNotFound(subscriptionId);
+  const scope = await scopeStore.read(server.database.db, subscriptionId.toLowerCase(), group === undefined ? undefined : groupKeyOf(subscriptionId, group));
+  if (scope.subscriptionTenantId !== server.tenantId) throw armErrors.subscriptionNotFound(subscriptionId);
+  return scope;
 }

@@ -25,7 +25,12 @@ export async function requireGroup(
     opts.lock === true && server.database.dialect === 'postgres'
       ? await db.selectFrom('resources').selectAll().where('key', '=', key).forShare().executeTakeFirst()
       : await resourceStore.get(db, key);
+  return checkGroup(row, group, opts.write);
+}
+
+/** The checks on a group row already read: it must exist and, for writes, not be deleting. */
+export function checkGroup(row: ResourceRow | undefined, group: string, write: boolean): ResourceRow {
   if (!row) throw armErrors.resourceGroupNotFound(group);
-  if (opts.write && JSON.parse(row.properties).provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(row.name);
+  if (write && JSON.parse(row.properties).provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(row.name);
   return row;
 }
