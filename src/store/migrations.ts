@@ -88,6 +88,85 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_directory_rbac_activity': {
+    async up(db: Kysely<any>) {
+      // Users and applications live beside service principals in `principals`.
+      await db.schema.alterTable('principals').addColumn('user_principal_name', 'text').execute();
+      await db.schema.alterTable('principals').addColumn('account_enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('principals').addColumn('failed_sign_ins', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('principals').addColumn('locked_until', 'text').execute();
+      await db.schema.createIndex('principals_by_upn').on('principals').column('user_principal_name').unique().execute();
+      await db.schema.createIndex('principals_by_kind').on('principals').columns(['tenant_id', 'kind', 'object_id']).execute();
+
+      // 'secret' (client secret) or 'password' (a user's); display names as Graph's passwordCredentials have.
+      await db.schema.alterTable('credentials').addColumn('kind', 'text', (c) => c.notNull().defaultTo('secret')).execute();
+      await db.schema.alterTable('credentials').addColumn('display_name', 'text').execute();
+
+      await db.schema
+        .createTable('applications')
+        .addColumn('object_id', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('role_definitions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('scope_key', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('role_name', 'text', (c) => c.notNull())
+        .addColumn('role_name_key', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('permissions', 'text', (c) => c.notNull())
+        .addColumn('assignable_scopes', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('role_definitions_by_name').on('role_definitions').columns(['role_name_key']).execute();
+
+      await db.schema
+        .createTable('role_assignments')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('scope_key', 'text', (c) => c.notNull())
+        .addColumn('role_definition_id', 'text', (c) => c.notNull())
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('principal_type', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('condition', 'text')
+        .addColumn('condition_version', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('role_assignments_by_scope').on('role_assignments').columns(['scope_key', 'key']).execute();
+      await db.schema.createIndex('role_assignments_by_principal').on('role_assignments').columns(['principal_id', 'key']).execute();
+
+      await db.schema
+        .createTable('activity_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('subscription_id', 'text', (c) => c.notNull())
+        .addColumn('event_time', 'text', (c) => c.notNull())
+        .addColumn('correlation_id', 'text', (c) => c.notNull())
+        .addColumn('caller', 'text', (c) => c.notNull())
+        .addColumn('caller_object_id', 'text', (c) => c.notNull())
+        .addColumn('operation', 'text', (c) => c.notNull())
+        .addColumn('http_method', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('activity_log_by_subscription').on('activity_log').columns(['subscription_id', 'event_time', 'id']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

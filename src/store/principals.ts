@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { CredentialsTable, PrincipalsTable } from './schema.js';
 import type { Db } from './resources.js';
 
@@ -13,7 +13,7 @@ export const principalStore = {
   byAppId(db: Db, appId: string): Promise<PrincipalRow | undefined> {
     return db.selectFrom('principals').selectAll().where('app_id', '=', appId.toLowerCase()).executeTakeFirst();
   },
-  async insert(db: Db, row: PrincipalRow): Promise<void> {
+  async insert(db: Db, row: Insertable<PrincipalsTable>): Promise<void> {
     await db.insertInto('principals').values(row).execute();
   },
   /** Removes the principals a resource owns (its managed identities) and their credentials. */
@@ -26,7 +26,7 @@ export const principalStore = {
   credentialsOf(db: Db, principalId: string): Promise<CredentialRow[]> {
     return db.selectFrom('credentials').selectAll().where('principal_id', '=', principalId).execute();
   },
-  async addCredential(db: Db, row: CredentialRow): Promise<void> {
+  async addCredential(db: Db, row: Insertable<CredentialsTable>): Promise<void> {
     await db.insertInto('credentials').values(row).execute();
   },
 };

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /** Table shapes shared by SQLite and PostgreSQL. JSON is stored as text and times as ISO-8601 text, so one code path serves both. */
 export interface ResourcesTable {
   /** Lower-cased resource id: ARM ids compare case-insensitively. */
@@ -41,6 +43,78 @@ export interface PrincipalsTable {
   /** For a managed identity: the lower-cased id of the resource that owns it. */
   resource_key: string | null;
   created_at: string;
+  /** Users only: their sign-in name. */
+  user_principal_name: ColumnType<string | null, string | null | undefined, string | null>;
+  account_enabled: ColumnType<number, number | undefined, number>;
+  /** Consecutive failed password sign-ins, and the lockout they caused. */
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  locked_until: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ApplicationsTable {
+  object_id: string;
+  tenant_id: string;
+  app_id: string;
+  display_name: string;
+  created_at: string;
+}
+
+export interface RoleDefinitionsTable {
+  /** The role's GUID, lower-cased. */
+  id: string;
+  /** Lower-cased scope the custom role was created at, e.g. `/subscriptions/{s}`. */
+  scope_key: string;
+  scope: string;
+  role_name: string;
+  role_name_key: string;
+  description: string;
+  /** JSON: [{actions, notActions, dataActions, notDataActions}] */
+  permissions: string;
+  /** JSON: string[] */
+  assignable_scopes: string;
+  created_at: string;
+  changed_at: string;
+  created_by: string;
+  changed_by: string;
+}
+
+export interface RoleAssignmentsTable {
+  /** Lower-cased assignment id. */
+  key: string;
+  id: string;
+  /** The assignment's GUID. */
+  name: string;
+  scope: string;
+  /** Lower-cased scope ('/' for the root). */
+  scope_key: string;
+  role_definition_id: string;
+  principal_id: string;
+  principal_type: string;
+  description: string | null;
+  condition: string | null;
+  condition_version: string | null;
+  created_at: string;
+  changed_at: string;
+  created_by: string;
+  changed_by: string;
+}
+
+export interface ActivityLogTable {
+  id: string;
+  /** Lower-cased subscription id, '' for tenant-level operations. */
+  subscription_id: string;
+  event_time: string;
+  correlation_id: string;
+  caller: string;
+  caller_object_id: string;
+  operation: string;
+  http_method: string;
+  scope: string;
+  /** 'Succeeded' | 'Failed' */
+  status: string;
+  status_code: number;
+  /** JSON: extra details (error code, message). */
+  properties: string;
 }
 
 export interface CredentialsTable {
@@ -51,6 +125,9 @@ export interface CredentialsTable {
   hint: string;
   created_at: string;
   expires_at: string | null;
+  /** 'secret' (a client secret) or 'password' (a user's). */
+  kind: ColumnType<string, string | undefined, string>;
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SigningKeysTable {
@@ -86,4 +163,8 @@ export interface Schema {
   signing_keys: SigningKeysTable;
   settings: SettingsTable;
   async_operations: AsyncOperationsTable;
+  applications: ApplicationsTable;
+  role_definitions: RoleDefinitionsTable;
+  role_assignments: RoleAssignmentsTable;
+  activity_log: ActivityLogTable;
 }
