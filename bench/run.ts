@@ -79,8 +79,8 @@ interface Target {
   stop(): Promise<void>;
 }
 
-function startTarget(args: string[]): Promise<Target> {
-  const child = fork(path.join(BENCH_DIR, 'target.ts'), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startTarget(args: string[], env: Record<string, string> = {}): Promise<Target> {
+  const child = fork(path.join(BENCH_DIR, 'target.ts'), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   children.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
@@ -112,8 +112,8 @@ interface Amity {
   dataDir: string;
 }
 
-async function startAmity(dataDir: string, database?: string): Promise<Amity> {
-  const target = await startTarget(['amity', dataDir, ...(database ? [database] : [])]);
+async function startAmity(dataDir: string, database?: string, env: Record<string, string> = {}): Promise<Amity> {
+  const target = await startTarget(['amity', dataDir, ...(database ? [database] : [])], env);
   const boot = JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8'));
   const ca = fs.readFileSync(boot.caCertPath);
   const url = target.ready.url;
@@ -225,6 +225,9 @@ interface Results {
   rawHttpsRuns?: LoadResult[];
   sqliteGet?: LoadResult;
   sqlitePut?: LoadResult;
+  /** GET identity with RBAC enforced and bypassed (AMITY_RBAC), each the mean of 2 runs. */
+  rbacEnforced?: LoadResult;
+  rbacBypassed?: LoadResult;
   sqliteInsert?: { rowsPerSecond: number; rows: number };
   sqliteList: ListFigures[];
   pgGet?: LoadResult;
@@ -280,6 +283,21 @@ async function main(): Promise<void> {
     results.sqlitePut = put;
   } finally {
     await Promise.all([rawHttp.stop(), rawHttps.stop(), a.target.stop()]);
+  }
+  // 3b. RBAC: GET identity with role checks enforced vs bypassed, same data, runs ordered
+  // enforce, bypass, bypass, enforce so drift during the run weighs on both sides alike.
+  {
+    const runs: Record<'enforce' | 'bypass', LoadResult[]> = { enforce: [], bypass: [] };
+    for (const mode of ['enforce', 'bypass', 'bypass', 'enforce'] as const) {
+      const a = await startAmity(dirA, undefined, { AMITY_RBAC: mode });
+      try {
+        runs[mode].push(await measureGet(a, `sqlite, RBAC ${mode}`));
+      } finally {
+        await a.target.stop();
+      }
+    }
+    results.rbacEnforced = meanOf(runs.enforce[0], runs.enforce[1]);
+    results.rbacBypassed = meanOf(runs.bypass[0], runs.bypass[1]);
   }
   log(`better-sqlite3: single-row inserts (WAL, synchronous=NORMAL), ${Math.min(3, SECONDS)} s`);
   results.sqliteInsert = await sqliteInsertBaseline(path.join(root, 'insert-baseline.db'), Math.min(3, SECONDS));
@@ -359,6 +377,9 @@ function report(r: Results): void {
   add('raw node:https GET small JSON (same cert), mean of 2', runs(r.rawHttpsRuns!), `raw http ${fmtRate(http)}`, https / http);
   add('SQLite: GET identity vs raw node:http', withLat(r.sqliteGet!), `raw http ${fmtRate(http)}`, r.sqliteGet!.rps / http, '≥ 0.5');
   add('SQLite: GET identity vs raw node:https', fmtRate(r.sqliteGet!.rps), `raw https ${fmtRate(https)}`, r.sqliteGet!.rps / https);
+  if (r.rbacEnforced && r.rbacBypassed) {
+    add('SQLite: GET identity, RBAC enforced vs bypassed, mean of 2', withLat(r.rbacEnforced), `bypassed ${fmtRate(r.rbacBypassed.rps)}`, r.rbacEnforced.rps / r.rbacBypassed.rps, '≥ 0.9');
+  }
   add('SQLite: PUT identity (create), 16 conns', withLat(r.sqlitePut!), `1-row insert ${fmtRate(r.sqliteInsert!.rowsPerSecond, ' rows/s')}`, r.sqlitePut!.rps / r.sqliteInsert!.rowsPerSecond);
 
   const listRows = (db: string, list: ListFigures[]) => {

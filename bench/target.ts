@@ -57,7 +57,9 @@ async function main(): Promise<void> {
         server.close(() => resolve());
       });
   } else if (kind === 'amity') {
-    const running = await startServer({ host: '127.0.0.1', port: 0, dataDir: a, database: b || undefined, logLevel: 'warn' });
+    // AMITY_RBAC=bypass skips role checks: run.ts compares a GET with RBAC enforced against it.
+    const rbac = process.env.AMITY_RBAC === 'bypass' ? 'bypass' : 'enforce';
+    const running = await startServer({ host: '127.0.0.1', port: 0, dataDir: a, database: b || undefined, logLevel: 'warn', rbac });
     ready = {
       url: running.url,
       subscriptionId: running.subscriptionId,

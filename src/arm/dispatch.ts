@@ -1,12 +1,15 @@
+import crypto from 'node:crypto';
+import { callerOf, claimsOf, NO_ACTIVITY, recordUnrecorded, writeActivity, type RequestActivity } from '../activity/recorder.js';
 import type { ServerContext } from '../server/context.js';
-import { authorize } from '../rbac/authorize.js';
+import { authorize, type ListFilter } from '../rbac/authorize.js';
 import { scopeStore, type ScopeRead } from '../store/scope.js';
 import { checkApiVersion } from './apiVersions.js';
 import { armErrors } from './errors.js';
 import { LOCATION_DISPLAY_NAMES } from './locations.js';
-import { GUID_PATTERN, normalisePath, parseArmPath } from './path.js';
+import { GUID_PATTERN, normalisePath, parseArmPath, type ArmPath } from './path.js';
 import type { RouteMatch, TypeRegistry } from './registry.js';
-import type { ArmHandler, ArmResponse, HttpMethod } from './types.js';
+import type { ArmHandler, ArmRequest, ArmResponse, HttpMethod } from './types.js';
+import type { Principal } from '../directory/tokenVerifier.js';
 import { checkGroup } from './groupGuard.js';
 import { groupKeyOf } from './ids.js';
 
@@ -16,6 +19,11 @@ export interface RawArmRequest {
   query: Record<string, string | undefined>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** Tracing ids (`x-ms-correlation-request-id`, `x-ms-request-id`, `x-ms-client-request-id`) and the client's address. */
+  correlationId?: string;
+  requestId?: string;
+  clientRequestId?: string;
+  clientIp?: string;
 }
 
 /** authenticate → route → api-version → subscription → authorise → resource group → handle. */
@@ -40,18 +48,108 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
   const needsGroup = path.resourceGroup !== undefined && path.scopeSegments.length > 0;
   const scope = path.subscriptionId !== undefined ? await readScope(server, path.subscriptionId, needsGroup ? path.resourceGroup : undefined) : undefined;
 
-  await authorize(server, { principal, action: actionOf(match, method), scope: authorizationScope(match, pathname) });
-
-  // Checked after authorisation, as ARM does, so a caller without access learns nothing of the group.
-  if (needsGroup) checkGroup(scope?.group, path.resourceGroup!, method !== 'GET' && method !== 'HEAD');
-
-  const req = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server };
-  if (method === 'HEAD' && match.kind === 'item' && !match.def.item?.HEAD) {
-    // ARM answers HEAD on a resource as an existence check: 204 when GET would succeed.
-    const res = await handler(req);
-    return { status: res.status < 300 ? 204 : res.status, headers: res.headers };
+  const action = actionOf(match, method);
+  const correlationId = raw.correlationId ?? headerOf(raw.headers['x-ms-correlation-request-id']) ?? crypto.randomUUID();
+  const clientRequestId = raw.clientRequestId ?? headerOf(raw.headers['x-ms-client-request-id']);
+  const activity = isWrite(method) ? activityOf(server, raw, principal, action, path, pathname, correlationId, clientRequestId) : NO_ACTIVITY;
+  // Writes are recorded in the activity log whatever their outcome (reads are not, as in Azure).
+  let res: ArmResponse;
+  try {
+    res = await authorizedHandle(match);
+  } catch (e) {
+    await recordFailure(server, activity, e);
+    throw e;
   }
-  return handler(req);
+  await recordAnswer(server, activity, res.status);
+  return res;
+
+  async function authorizedHandle(match: RouteMatch): Promise<ArmResponse> {
+    const listFilter = await authorize(server, { principal, action, scope: authorizationScope(match, pathname), list: match.kind === 'collection' });
+
+    // Checked after authorisation, as ARM does, so a caller without access learns nothing of the group.
+    if (needsGroup) checkGroup(scope?.group, path.resourceGroup!, method !== 'GET' && method !== 'HEAD');
+
+    const req: ArmRequest = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server, correlationId, clientRequestId, activity };
+    if (method === 'HEAD' && match.kind === 'item' && !match.def.item?.HEAD) {
+      // ARM answers HEAD on a resource as an existence check: 204 when GET would succeed.
+      const res = await handler(req);
+      return { status: res.status < 300 ? 204 : res.status, headers: res.headers };
+    }
+    return listFilter ? filterList(await handler(req), listFilter) : handler(req);
+  }
+}
+
+/** A list the caller may read only in part (RBAC below the list's scope): the items it may read. */
+function filterList(res: ArmResponse, allowed: ListFilter): ArmResponse {
+  const body = res.body as { value?: unknown } | undefined;
+  if (!body || !Array.isArray(body.value)) return res;
+  const value = body.value.filter((item) => typeof (item as { id?: unknown } | null)?.id === 'string' && allowed((item as { id: string }).id));
+  return { ...res, body: { ...body, value } };
+}
+
+function isWrite(method: HttpMethod): boolean {
+  return method === 'PUT' || method === 'PATCH' || method === 'DELETE' || method === 'POST';
+}
+
+function headerOf(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The activity-log event of a write, before its outcome is known. */
+function activityOf(server: ServerContext, raw: RawArmRequest, principal: Principal, action: string, path: ArmPath, pathname: string, correlationId: string, clientRequestId: string | undefined): RequestActivity {
+  return writeActivity({
+    subscriptionId: path.subscriptionId?.toLowerCase() ?? '',
+    tenantId: server.tenantId,
+    correlationId,
+    caller: callerOf(principal),
+    callerObjectId: principal.objectId,
+    operation: action,
+    httpMethod: raw.method.toUpperCase(),
+    scope: resourceOfWrite(pathname, action),
+    clientRequestId,
+    clientIpAddress: raw.clientIp,
+    serviceRequestId: raw.requestId,
+    claims: claimsOf(principal),
+  });
+}
+
+/** The resource a write acts on, its segments decoded: the path itself, or for `…/{action}` POSTs its parent. */
+function resourceOfWrite(pathname: string, action: string): string {
+  const segs = pathname.split('/').filter((s) => s.length > 0);
+  if (action.endsWith('/action')) segs.pop();
+  return `/${segs.map(decodeSafely).join('/')}`;
+}
+
+function decodeSafely(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** A write answered without the handler recording it (nothing changed to record it with): recorded on its own. */
+async function recordAnswer(server: ServerContext, activity: RequestActivity, statusCode: number): Promise<void> {
+  if (!activity.enabled || activity.recordedIds.length > 0) return;
+  try {
+    await recordUnrecorded(server.database.db, activity, { statusCode }, false);
+  } catch (recordError) {
+    server.log.error({ err: recordError }, 'recording a write in the activity log failed');
+  }
+}
+
+/** A failed write: recorded on its own, unless what the handler recorded committed first. Never hides the original error. */
+async function recordFailure(server: ServerContext, activity: RequestActivity, e: unknown): Promise<void> {
+  if (!activity.enabled) return;
+  const err = e as { status?: unknown; code?: unknown; message?: unknown };
+  const armError = typeof err?.status === 'number' && typeof err.code === 'string';
+  const statusCode = armError ? (err.status as number) : 500;
+  const error = armError ? { code: err.code as string, message: String(err.message ?? '') } : { code: 'InternalServerError', message: 'The server encountered an internal error.' };
+  try {
+    await recordUnrecorded(server.database.db, activity, { statusCode, error }, true);
+  } catch (recordError) {
+    server.log.error({ err: recordError }, 'recording a failed write in the activity log failed');
+  }
 }
 
 function handlerFor(match: RouteMatch, method: HttpMethod): ArmHandler {

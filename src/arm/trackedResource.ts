@@ -140,6 +140,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     const deleted = await db.transaction().execute(async (trx) => {
       if (!(await resourceStore.delete(trx, existing.key))) return false;
       await spec.onDelete?.(trx, existing);
+      await req.activity.record(trx, { statusCode: 200, scope: existing.id });
       return true;
     });
     return { status: deleted ? 200 : 204 };
@@ -167,6 +168,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
           await resourceStore.insert(trx, row);
           await spec.onCreate?.(trx, row, req);
         }
+        await req.activity.record(trx, { statusCode: existing ? 200 : 201, scope: row.id });
         return row;
       });
     } catch (e) {

@@ -1,3 +1,4 @@
+import type { RequestActivity } from '../activity/recorder.js';
 import type { Principal } from '../directory/tokenVerifier.js';
 import type { ServerContext } from '../server/context.js';
 import type { ApiVersionStyle } from './apiVersions.js';
@@ -17,6 +18,16 @@ export interface ArmRequest {
   headers: Record<string, string | string[] | undefined>;
   principal: Principal;
   server: ServerContext;
+  /** `x-ms-correlation-request-id`: the client's, or one made for this request. */
+  correlationId: string;
+  /** `x-ms-client-request-id`, when the client sent one. */
+  clientRequestId?: string;
+  /**
+   * The activity log for this request. A write records its success inside the transaction of its change:
+   * `await req.activity.record(trx, { statusCode: 201 })`. Failures, and writes that changed nothing, are
+   * recorded by dispatch. Reads carry a no-op.
+   */
+  activity: RequestActivity;
 }
 
 export interface ArmResponse {

@@ -6,10 +6,25 @@ export interface TokenSubject {
   tenantId: string;
   objectId: string;
   appId: string;
-  /** How the client proved itself: 1 = secret, 2 = certificate or assertion (Entra's appidacr). */
-  authMethod: '1' | '2';
+  /** How the client proved itself: 0 = public client, 1 = secret, 2 = certificate or assertion (Entra's appidacr). */
+  authMethod: '0' | '1' | '2';
   /** For managed identities: the ARM id of the identity (Entra's xms_mirid). */
   managedIdentityResourceId?: string;
+  /** For a signed-in user (delegated token): the user; appId is then the client the user signed in with. */
+  user?: { userPrincipalName: string; displayName: string };
+}
+
+/** Claims of an OpenID Connect id_token for a signed-in user. */
+export interface IdTokenSubject {
+  tenantId: string;
+  objectId: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** The client the token is for (aud). */
+  clientId: string;
+  /** The issuer the client read from discovery (MSAL compares them). */
+  issuer: string;
+  nonce?: string;
 }
 
 export interface IssuedToken {
@@ -19,7 +34,7 @@ export interface IssuedToken {
   notBefore: number;
 }
 
-/** Issues access tokens shaped like Entra's v1 app-only tokens, which ARM accepts. */
+/** Issues access tokens shaped like Entra's v1 tokens (app-only, or delegated for users), which ARM accepts, and id_tokens. */
 export class TokenIssuer {
   constructor(
     private readonly keys: SigningKeys,
@@ -48,6 +63,18 @@ export class TokenIssuer {
       ver: '1.0',
     };
     if (subject.managedIdentityResourceId) claims.xms_mirid = subject.managedIdentityResourceId;
+    if (subject.user) {
+      // An Entra v1 user (delegated) token.
+      Object.assign(claims, {
+        acr: '1',
+        amr: ['pwd'],
+        idtyp: 'user',
+        name: subject.user.displayName,
+        scp: 'user_impersonation',
+        unique_name: subject.user.userPrincipalName,
+        upn: subject.user.userPrincipalName,
+      });
+    }
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
       .setIssuer(this.issuerFor(subject.tenantId))
@@ -58,5 +85,31 @@ export class TokenIssuer {
       .setExpirationTime(exp)
       .sign(key.privateKey);
     return { accessToken, expiresIn: this.lifetimeSeconds, expiresOn: exp, notBefore: now };
+  }
+
+  /** An id_token (RS256, like the access tokens) for a signed-in user: what MSAL reads to know the account. */
+  async issueIdToken(subject: IdTokenSubject): Promise<string> {
+    const key = this.keys.active();
+    if (!key?.privateKey) throw new Error('no active signing key');
+    const now = Math.floor(Date.now() / 1000);
+    const claims: Record<string, unknown> = {
+      oid: subject.objectId,
+      tid: subject.tenantId,
+      preferred_username: subject.userPrincipalName,
+      upn: subject.userPrincipalName,
+      unique_name: subject.userPrincipalName,
+      name: subject.displayName,
+      ver: '2.0',
+    };
+    if (subject.nonce) claims.nonce = subject.nonce;
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
+      .setIssuer(subject.issuer)
+      .setAudience(subject.clientId)
+      .setSubject(subject.objectId)
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + this.lifetimeSeconds)
+      .sign(key.privateKey);
   }
 }

@@ -6,7 +6,11 @@ const PARAMS = { N: 16384, r: 8, p: 1 };
 
 /** A client secret as Entra shows it once: 40 URL-safe characters, the first three kept as a hint. */
 export function generateSecret(): string {
-  return crypto.randomBytes(30).toString('base64url');
+  // A secret starting with '-' reads as an option to command lines (`az login -p -x…` fails), so draw again.
+  for (;;) {
+    const secret = crypto.randomBytes(30).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(secret)) return secret;
+  }
 }
 
 export async function hashSecret(secret: string): Promise<string> {

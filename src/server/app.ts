@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ArmError, armErrors } from '../arm/errors.js';
 import { registerOAuthRoutes } from '../directory/oauth/routes.js';
+import { registerGraphRoutes } from '../directory/graph/routes.js';
 import { registerArmRoutes } from './armRoutes.js';
 import type { ServerContext } from './context.js';
 import { metadataEndpoints } from './metadataEndpoints.js';
@@ -54,6 +55,7 @@ export function buildApp(server: ServerContext, options: { https: { cert: string
 
   app.get('/metadata/endpoints', async () => metadataEndpoints(server.publicUrl));
   registerOAuthRoutes(app, server);
+  registerGraphRoutes(app, server);
   registerArmRoutes(app, server, buildRegistry());
   return app;
 }

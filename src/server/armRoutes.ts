@@ -11,7 +11,18 @@ export function registerArmRoutes(app: FastifyInstance, server: ServerContext, r
     url: '/*',
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const { pathname, query } = splitUrl(request.url);
-      const res = await dispatchArm(server, registry, { method: request.method, pathname, query, headers: request.headers, body: request.body });
+      const res = await dispatchArm(server, registry, {
+        method: request.method,
+        pathname,
+        query,
+        headers: request.headers,
+        body: request.body,
+        // The tracing ids the onRequest hook put on the response, for the activity log.
+        correlationId: headerValue(reply.getHeader('x-ms-correlation-request-id') as string | undefined),
+        requestId: headerValue(reply.getHeader('x-ms-request-id') as string | undefined),
+        clientRequestId: headerValue(request.headers['x-ms-client-request-id']),
+        clientIp: request.ip,
+      });
       reply.code(res.status);
       if (res.headers) reply.headers(res.headers);
       if (res.body === undefined || request.method === 'HEAD') return reply.send();

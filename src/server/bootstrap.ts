@@ -6,6 +6,7 @@ import { principalStore } from '../store/principals.js';
 import { assertKekMatches, KEK_CHECK_SETTING, kekCheckValue, type KeyEncryptionKey } from '../directory/keyEncryption.js';
 import { generateSecret, hashSecret } from '../directory/secrets.js';
 import { isUniqueViolation } from '../arm/trackedResource.js';
+import { insertAdminOwner } from '../rbac/adminOwner.js';
 
 export interface BootstrapResult {
   tenantId: string;
@@ -58,6 +59,7 @@ export async function bootstrap(database: Database, kek: KeyEncryptionKey): Prom
         created_at: now,
         expires_at: null,
       });
+      await insertAdminOwner(trx, admin.objectId, now);
     });
   } catch (e) {
     if (isUniqueViolation(e)) {

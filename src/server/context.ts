@@ -3,6 +3,7 @@ import type { SigningKeys } from '../directory/signingKeys.js';
 import type { TokenIssuer } from '../directory/issuer.js';
 import type { TokenVerifier } from '../directory/tokenVerifier.js';
 import type { FastifyBaseLogger } from 'fastify';
+import type { RbacEvaluator } from '../rbac/evaluator.js';
 
 /** What every part of a running server shares: built once in the composition root. */
 export interface ServerContext {
@@ -12,9 +13,13 @@ export interface ServerContext {
   keys: SigningKeys;
   issuer: TokenIssuer;
   verifier: TokenVerifier;
+  /** Verifies tokens for the Microsoft Graph directory API (audience `<publicUrl>/msgraph/` or Graph's own). */
+  graphVerifier: TokenVerifier;
   /** Audiences an ARM token may carry. */
   armAudiences: readonly string[];
   log: FastifyBaseLogger;
   /** Background work (resource group deletes) to await on shutdown. */
   background: Set<Promise<unknown>>;
+  /** Role assignments and definitions, answered from memory (src/rbac/evaluator.ts). */
+  rbac: RbacEvaluator;
 }

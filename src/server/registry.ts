@@ -1,11 +1,16 @@
 import { TypeRegistry } from '../arm/registry.js';
 import { managedIdentityOperations } from '../providers/managedIdentity/operations.js';
 import { userAssignedIdentities } from '../providers/managedIdentity/userAssignedIdentities.js';
+import { activityLogEvents } from '../providers/insights/activityLog.js';
 import { operationResults } from '../providers/resources/operationResults.js';
 import { resourceGroups } from '../providers/resources/resourceGroups.js';
 import { locations, subscriptions, tenants } from '../providers/resources/subscriptions.js';
+import { roleDefinitions } from '../providers/authorization/roleDefinitions.js';
+import { roleAssignments } from '../providers/authorization/roleAssignments.js';
+import { permissions } from '../providers/authorization/permissions.js';
+import { amityAuthorization } from '../providers/authorization/checkAccess.js';
 
 /** Every resource type this server serves. */
 export function buildRegistry(): TypeRegistry {
-  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, managedIdentityOperations]);
+  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization]);
 }

@@ -29,6 +29,7 @@ export function signInHelp(server: RunningServer, dataDir: string): string {
       `  export REQUESTS_CA_BUNDLE=${server.caBundlePath}`,
       `  az cloud register -n Amity --endpoint-resource-manager ${server.armEndpoint} --endpoint-active-directory ${server.publicUrl}/adfs \\`,
       `     --endpoint-active-directory-resource-id ${server.armEndpoint} --endpoint-active-directory-graph-resource-id ${server.publicUrl}/graph/`,
+      `  az cloud update -n Amity --cloud-config '{"endpoints":{"microsoftGraphResourceId":"${server.publicUrl}/msgraph/"}}'   # for az ad (Graph)`,
       '  az cloud set -n Amity',
       `  az login --service-principal -u ${clientId} -p ${b ? secret : '<clientSecret>'} --tenant ${server.tenantId}`,
     );

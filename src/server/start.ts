@@ -8,6 +8,8 @@ import { TokenVerifier } from '../directory/tokenVerifier.js';
 import { openDatabase } from '../store/database.js';
 import { resumeGroupDeletions } from '../providers/resources/groupDeletion.js';
 import { buildApp } from './app.js';
+import { RbacEvaluator, type RbacMode } from '../rbac/evaluator.js';
+import { ensureAdminOwner } from '../rbac/adminOwner.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { ServerContext } from './context.js';
 import { ensureLocalTls } from './tls.js';
@@ -28,6 +30,8 @@ export interface ServerOptions {
   logStream?: { write(line: string): void };
   keyEncryptionKey?: string;
   keyEncryptionKeyFile?: string;
+  /** RBAC: 'enforce' (the default), or 'bypass' to compare the cost of enforcement (bench only). */
+  rbac?: RbacMode;
 }
 
 export interface BootstrapFile {
@@ -36,6 +40,8 @@ export interface BootstrapFile {
   clientId: string;
   clientSecret: string;
   armEndpoint: string;
+  /** The Microsoft Graph base (`microsoftGraphResourceId` for az); requests go to `<graphEndpoint>v1.0/...`. */
+  graphEndpoint: string;
   authorityHost: string;
   caCertPath: string;
   caBundlePath: string;
@@ -71,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let keys: SigningKeys;
   try {
     boot = await bootstrap(database, kek);
+    await ensureAdminOwner(database);
     keys = new SigningKeys(database.db, kek);
     await keys.init();
   } catch (e) {
@@ -79,7 +86,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   // The public URL may depend on the port the OS picks, so the context is completed after listen.
-  const context = { database, keys, tenantId: boot.tenantId, background: new Set() } as unknown as ServerContext;
+  const rbac = new RbacEvaluator(database.db, options.rbac ?? 'enforce');
+  const context = { database, keys, tenantId: boot.tenantId, background: new Set(), rbac } as unknown as ServerContext;
   const app = buildApp(context, { https: { cert: tls.cert, key: tls.key }, logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) } });
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -98,6 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   context.issuer = new TokenIssuer(keys, publicUrl);
   context.armAudiences = armAudiencesFor(publicUrl);
   context.verifier = new TokenVerifier(keys, context.issuer.issuerFor(boot.tenantId), context.armAudiences);
+  context.graphVerifier = new TokenVerifier(keys, context.issuer.issuerFor(boot.tenantId), graphAudiencesFor(publicUrl));
   await resumeGroupDeletions(context);
 
   let bootstrapFile: BootstrapFile | undefined;
@@ -108,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clientId: boot.admin.clientId,
       clientSecret: boot.admin.clientSecret,
       armEndpoint,
+      graphEndpoint: `${publicUrl}/msgraph/`,
       authorityHost: publicUrl,
       caCertPath: tls.caCertPath ?? '',
       caBundlePath: tls.caBundlePath ?? '',
@@ -133,6 +143,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await database.close();
     },
   };
+}
+
+/** Graph tokens may be for this server's Graph endpoint (with or without the trailing slash) or for Microsoft Graph's own. */
+function graphAudiencesFor(publicUrl: string): string[] {
+  const bases = [`${publicUrl}/msgraph`];
+  const u = new URL(publicUrl);
+  if (u.hostname === '127.0.0.1') bases.push(`${publicUrl.replace('127.0.0.1', 'localhost')}/msgraph`);
+  if (u.hostname === 'localhost') bases.push(`${publicUrl.replace('localhost', '127.0.0.1')}/msgraph`);
+  return [...bases.flatMap((b) => [`${b}/`, b]), 'https://graph.microsoft.com', 'https://graph.microsoft.com/'];
 }
 
 /** ARM tokens may be for this server's endpoint or for Azure's own, so SDK clients with default scopes work unchanged. */

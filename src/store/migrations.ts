@@ -167,6 +167,45 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('activity_log_by_subscription').on('activity_log').columns(['subscription_id', 'event_time', 'id']).execute();
     },
   },
+  '0003_sign_in': {
+    async up(db: Kysely<any>) {
+      // Device-code sign-ins waiting for the user: the device code is kept only as a SHA-256 hash.
+      await db.schema
+        .createTable('device_codes')
+        .addColumn('device_code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_code', 'text', (c) => c.notNull().unique())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        // 'pending' | 'approved' | 'declined' | 'redeemed'
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('principal_id', 'text')
+        // The anti-forgery token of the sign-in form last shown for this code (hash).
+        .addColumn('form_token_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('device_codes_by_expiry').on('device_codes').column('expires_at').execute();
+
+      // Refresh tokens, as SHA-256 hashes; each is used once and replaced by its successor (same family).
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('family_id', 'text', (c) => c.notNull())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('resource', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('redeemed_at', 'text')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_by_family').on('refresh_tokens').column('family_id').execute();
+      await db.schema.createIndex('refresh_tokens_by_principal').on('refresh_tokens').column('principal_id').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

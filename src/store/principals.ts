@@ -13,6 +13,34 @@ export const principalStore = {
   byAppId(db: Db, appId: string): Promise<PrincipalRow | undefined> {
     return db.selectFrom('principals').selectAll().where('app_id', '=', appId.toLowerCase()).executeTakeFirst();
   },
+  /** A user by sign-in name (stored lower-cased, compared case-insensitively) in a tenant. */
+  userByPrincipalName(db: Db, tenantId: string, userPrincipalName: string): Promise<PrincipalRow | undefined> {
+    return db
+      .selectFrom('principals')
+      .selectAll()
+      .where('user_principal_name', '=', userPrincipalName.toLowerCase())
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', 'User')
+      .executeTakeFirst();
+  },
+  /** Counts one more failed password; returns the new count (one statement, so concurrent failures all count). */
+  async addFailedSignIn(db: Db, objectId: string): Promise<number> {
+    const row = await db
+      .updateTable('principals')
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+      .where('object_id', '=', objectId)
+      .returning('failed_sign_ins')
+      .executeTakeFirst();
+    return row?.failed_sign_ins ?? 0;
+  },
+  /** Locks the account until `until` and starts counting afresh. */
+  async lock(db: Db, objectId: string, until: string): Promise<void> {
+    await db.updateTable('principals').set({ locked_until: until, failed_sign_ins: 0 }).where('object_id', '=', objectId).execute();
+  },
+  /** After a successful sign-in: no failures, no lock. */
+  async clearFailedSignIns(db: Db, objectId: string): Promise<void> {
+    await db.updateTable('principals').set({ locked_until: null, failed_sign_ins: 0 }).where('object_id', '=', objectId).execute();
+  },
   async insert(db: Db, row: Insertable<PrincipalsTable>): Promise<void> {
     await db.insertInto('principals').values(row).execute();
   },

@@ -32,10 +32,11 @@ export const resourceStore = {
 
   /** Replaces a row only if its etag is still `expectedEtag`, so concurrent writers never interleave. */
   async replace(db: Db, row: ResourceRow, expectedEtag: string): Promise<boolean> {
-    const { key, ...rest } = row;
+    // Creation time and creator never change after the first write.
+    const { key, created_at: _createdAt, created_by: _createdBy, ...changes } = row;
     const result = await db
       .updateTable('resources')
-      .set({ ...rest, created_at: undefined, created_by: undefined } as never)
+      .set(changes)
       .where('key', '=', key)
       .where('etag', '=', expectedEtag)
       .executeTakeFirst();

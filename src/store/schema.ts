@@ -155,6 +155,40 @@ export interface AsyncOperationsTable {
   changed_at: string;
 }
 
+/** A pending device-code sign-in (migration 0003). */
+export interface DeviceCodesTable {
+  /** SHA-256 (base64url) of the device code: the code itself is never stored. */
+  device_code_hash: string;
+  user_code: string;
+  tenant_id: string;
+  client_id: string;
+  /** The audience of the access token to issue. */
+  resource: string;
+  scope: string;
+  /** Which token endpoint asked: 'v2' | 'v1' | 'adfs' (decides the id_token issuer). */
+  endpoint: string;
+  /** 'pending' | 'approved' | 'declined' | 'redeemed' */
+  status: string;
+  principal_id: string | null;
+  form_token_hash: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A refresh token (migration 0003), one-time use: redeeming it issues its successor in the same family. */
+export interface RefreshTokensTable {
+  /** SHA-256 (base64url) of the token. */
+  token_hash: string;
+  family_id: string;
+  tenant_id: string;
+  client_id: string;
+  principal_id: string;
+  resource: string;
+  created_at: string;
+  expires_at: string;
+  redeemed_at: string | null;
+}
+
 export interface Schema {
   resources: ResourcesTable;
   subscriptions: SubscriptionsTable;
@@ -167,4 +201,6 @@ export interface Schema {
   role_definitions: RoleDefinitionsTable;
   role_assignments: RoleAssignmentsTable;
   activity_log: ActivityLogTable;
+  device_codes: DeviceCodesTable;
+  refresh_tokens: RefreshTokensTable;
 }

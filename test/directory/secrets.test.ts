@@ -30,3 +30,7 @@ test('a stored value that is not an scrypt hash never verifies', async () => {
     assert.equal(await verifySecret(secret, stored), false, stored);
   }
 });
+
+test('generated secrets never start with a character a command line reads as an option', () => {
+  for (let i = 0; i < 2000; i++) assert.match(generateSecret(), /^[A-Za-z0-9][A-Za-z0-9_-]{39}$/);
+});

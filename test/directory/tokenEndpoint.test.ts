@@ -150,7 +150,7 @@ test('missing grant_type or client_id is AADSTS900144 naming the parameter', asy
 });
 
 test('an unsupported grant type is unsupported_grant_type and issues nothing, even with a valid secret', async () => {
-  for (const grant of ['password', 'authorization_code', 'refresh_token']) {
+  for (const grant of ['authorization_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'implicit']) {
     const res = await adminTokenRequest(s, 'https://management.azure.com/.default', { grant_type: grant, username: 'u', password: 'p', code: 'c', refresh_token: 'r' });
     assert.equal(res.status, 400, res.text);
     assert.equal(res.body.error, 'unsupported_grant_type');
@@ -158,6 +158,11 @@ test('an unsupported grant type is unsupported_grant_type and issues nothing, ev
     assert.ok(res.body.error_description.includes(`'${grant}'`));
     assert.equal(res.body.access_token, undefined);
   }
+  // The user grants exist, but a service principal's secret does not make a user: nothing is issued.
+  const password = await adminTokenRequest(s, 'https://management.azure.com/.default', { grant_type: 'password', username: 'u', password: 'p' });
+  assertEntraError(password, { status: 400, error: 'invalid_grant', code: 50034, mentions: 'u' });
+  const refresh = await adminTokenRequest(s, 'https://management.azure.com/.default', { grant_type: 'refresh_token', refresh_token: 'r' });
+  assertEntraError(refresh, { status: 400, error: 'invalid_grant', code: 9002313 });
 });
 
 test('client-credential scopes must be exactly one <resource>/.default', async () => {

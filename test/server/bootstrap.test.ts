@@ -33,7 +33,7 @@ test('the first start writes bootstrap.json; a restart keeps the tenant, the sec
     const file = path.join(dataDir, 'bootstrap.json');
     const text = fs.readFileSync(file, 'utf8');
     const boot = JSON.parse(text);
-    assert.deepEqual(Object.keys(boot).sort(), ['armEndpoint', 'authorityHost', 'caBundlePath', 'caCertPath', 'clientId', 'clientSecret', 'subscriptionId', 'tenantId']);
+    assert.deepEqual(Object.keys(boot).sort(), ['armEndpoint', 'authorityHost', 'caBundlePath', 'caCertPath', 'clientId', 'clientSecret', 'graphEndpoint', 'subscriptionId', 'tenantId']);
     assert.deepEqual(s.running.bootstrapFile, boot, 'what startServer returns is what it wrote');
     for (const key of ['tenantId', 'subscriptionId', 'clientId']) assert.match(boot[key], GUID, key);
     assert.equal(new Set([boot.tenantId, boot.subscriptionId, boot.clientId]).size, 3);
@@ -41,6 +41,7 @@ test('the first start writes bootstrap.json; a restart keeps the tenant, the sec
     assert.equal(boot.armEndpoint, `${s.url}/`);
     assert.ok(boot.armEndpoint.endsWith('/'));
     assert.equal(boot.authorityHost, s.url);
+    assert.equal(boot.graphEndpoint, `${s.url}/msgraph/`, "the Graph base, az's microsoftGraphResourceId");
     assert.ok(path.isAbsolute(boot.caCertPath) && fs.existsSync(boot.caCertPath));
     const ca = new X509Certificate(fs.readFileSync(boot.caCertPath));
     assert.equal(ca.ca, true, 'caCertPath is a CA certificate');

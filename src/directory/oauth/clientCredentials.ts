@@ -1,5 +1,6 @@
 import type { Db } from '../../store/resources.js';
 import { principalStore } from '../../store/principals.js';
+import { applicationStore } from '../../store/applications.js';
 import { verifySecret } from '../secrets.js';
 import type { TokenSubject } from '../issuer.js';
 import { oauthErrors } from './errors.js';
@@ -34,8 +35,12 @@ export async function authenticateWithSecret(db: Db, tenantId: string, clientId:
     throw oauthErrors.applicationNotFound(clientId, tenantId);
   }
   const now = new Date().toISOString();
-  const credentials = await principalStore.credentialsOf(db, principal.object_id);
+  // Secrets hang off the service principal (the bootstrap administrator's) or off its application (Graph addPassword).
+  const application = await applicationStore.byAppId(db, clientId);
+  const owners = application && application.tenant_id === tenantId ? [principal.object_id, application.object_id] : [principal.object_id];
+  const credentials = (await Promise.all(owners.map((owner) => principalStore.credentialsOf(db, owner)))).flat();
   for (const credential of credentials) {
+    if (credential.kind !== 'secret') continue;
     if (credential.expires_at && credential.expires_at < now) continue;
     if (await verifySecret(secret, credential.secret_hash)) {
       return { tenantId, objectId: principal.object_id, appId: principal.app_id!, authMethod: '1' };

@@ -1,4 +1,8 @@
 /** OpenID discovery documents: the v2 one MSAL (JS SDK) reads and the ADFS one the az CLI reads. */
+
+/** Every grant the token endpoints serve. */
+const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'];
+
 export function v2Configuration(publicUrl: string, tenantId: string): Record<string, unknown> {
   const base = `${publicUrl}/${tenantId}`;
   return {
@@ -15,10 +19,10 @@ export function v2Configuration(publicUrl: string, tenantId: string): Record<str
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'oid', 'tid', 'appid', 'ver'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'oid', 'tid', 'appid', 'ver', 'preferred_username', 'upn', 'name'],
     tenant_region_scope: null,
     cloud_instance_name: new URL(publicUrl).host,
-    grant_types_supported: ['client_credentials'],
+    grant_types_supported: GRANT_TYPES,
   };
 }
 
@@ -33,7 +37,7 @@ export function adfsConfiguration(publicUrl: string): Record<string, unknown> {
     end_session_endpoint: `${base}/oauth2/logout`,
     token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     id_token_signing_alg_values_supported: ['RS256'],
-    grant_types_supported: ['client_credentials'],
+    grant_types_supported: GRANT_TYPES,
     scopes_supported: ['openid', 'profile', 'offline_access'],
     access_token_issuer: `${publicUrl}/`,
   };

@@ -3,6 +3,7 @@ import { ArmError } from '../../arm/errors.js';
 import { trackedResourceType } from '../../arm/trackedResource.js';
 import type { ResourceRow } from '../../store/resources.js';
 import { principalStore } from '../../store/principals.js';
+import { roleAssignmentStore } from '../../store/roleAssignments.js';
 import { MSI_API_VERSIONS, versionFeatures } from './apiVersions.js';
 import { identityProperties, type IdentityProperties } from './identityProperties.js';
 
@@ -67,6 +68,8 @@ export const userAssignedIdentities = trackedResourceType({
   async onDelete(trx, row) {
     // Deleting an identity removes its service principal; hosts keep their reference, as in Azure.
     await principalStore.deleteByResourceKeys(trx, [row.key]);
+    // Role assignments at the identity go with it, in the same transaction.
+    await roleAssignmentStore.deleteAtOrUnder(trx, row.key);
   },
   serialize: serializeIdentity,
 });

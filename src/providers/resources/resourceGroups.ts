@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { objectBody, optionalString } from '../../arm/body.js';
 import { armErrors } from '../../arm/errors.js';
 import { groupId, groupKeyOf, RESOURCE_GROUP_TYPE } from '../../arm/ids.js';
@@ -8,6 +9,7 @@ import { validateTags } from '../../arm/tags.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
 import { resourceStore, type ResourceRow } from '../../store/resources.js';
+import type { Schema } from '../../store/schema.js';
 import { RESOURCES_API_VERSIONS } from './apiVersions.js';
 import { deleteGroupNow, startGroupDeletion } from './groupDeletion.js';
 
@@ -46,6 +48,15 @@ async function load(req: ArmRequest): Promise<ResourceRow> {
   return row;
 }
 
+/** Runs a write and records its success in the activity log in one transaction; false when the write changed nothing. */
+async function recordedWrite(req: ArmRequest, statusCode: number, scope: string, write: (trx: Transaction<Schema>) => Promise<boolean>): Promise<boolean> {
+  return req.server.database.db.transaction().execute(async (trx) => {
+    if (!(await write(trx))) return false;
+    await req.activity.record(trx, { statusCode, scope });
+    return true;
+  });
+}
+
 /** A write that lost a race to a concurrent one (etag moved, or a create beaten to the key) reads again and retries. */
 function retry(req: ArmRequest, name: string, attempt: number, handler: (req: ArmRequest, attempt: number) => Promise<ArmResponse>): Promise<ArmResponse> {
   if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(name);
@@ -66,7 +77,7 @@ async function put(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
     if (JSON.parse(existing.properties).provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(existing.name);
     if (existing.location !== location) throw armErrors.invalidResourceGroupLocation(location, existing.location ?? '');
     const row = { ...existing, tags: JSON.stringify(tags), properties: JSON.stringify({ provisioningState: 'Succeeded', managedBy }), etag: crypto.randomUUID(), changed_at: now, changed_by: req.principal.objectId };
-    if (!(await resourceStore.replace(db, row, existing.etag))) return retry(req, existing.name, attempt, put);
+    if (!(await recordedWrite(req, 200, row.id, (trx) => resourceStore.replace(trx, row, existing.etag)))) return retry(req, existing.name, attempt, put);
     return { status: 200, body: serializeGroup(row) };
   }
   const row: ResourceRow = {
@@ -87,7 +98,7 @@ async function put(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
     changed_by: req.principal.objectId,
   };
   try {
-    await resourceStore.insert(db, row);
+    await recordedWrite(req, 201, row.id, async (trx) => (await resourceStore.insert(trx, row), true));
   } catch (e) {
     if (isUniqueViolation(e)) return retry(req, name, attempt, put);
     throw e;
@@ -113,15 +124,15 @@ async function patch(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
     changed_at: new Date().toISOString(),
     changed_by: req.principal.objectId,
   };
-  if (!(await resourceStore.replace(req.server.database.db, row, existing.etag))) return retry(req, existing.name, attempt, patch);
+  if (!(await recordedWrite(req, 200, row.id, (trx) => resourceStore.replace(trx, row, existing.etag)))) return retry(req, existing.name, attempt, patch);
   return { status: 200, body: serializeGroup(row) };
 }
 
 async function del(req: ArmRequest): Promise<ArmResponse> {
   const group = await load(req);
   const props = JSON.parse(group.properties);
-  if (props.provisioningState !== 'Deleting' && (await deleteGroupNow(req.server, group))) return { status: 200 };
-  const operationId = props.provisioningState === 'Deleting' ? await runningOperation(req, group) : await startGroupDeletion(req.server, group);
+  if (props.provisioningState !== 'Deleting' && (await deleteGroupNow(req.server, group, req.activity))) return { status: 200 };
+  const operationId = props.provisioningState === 'Deleting' ? await runningOperation(req, group) : await startGroupDeletion(req.server, group, req.activity);
   return { status: 202, headers: operationHeaders(req, operationId) };
 }
 
@@ -132,7 +143,7 @@ async function runningOperation(req: ArmRequest, group: ResourceRow): Promise<st
     .where('resource_key', '=', group.key)
     .where('status', '=', 'Running')
     .executeTakeFirst();
-  return row?.id ?? (await startGroupDeletion(req.server, group));
+  return row?.id ?? (await startGroupDeletion(req.server, group, req.activity));
 }
 
 export function operationHeaders(req: ArmRequest, operationId: string): Record<string, string> {
