@@ -7,27 +7,27 @@ export type DirectoryPrincipal = Selectable<PrincipalsTable> & {
   resource_id: string | null;
 };
 
+/** A tenant's principals, each with its managed identity's ARM id as the resource row spells it (`resource_id`). */
+function tenantPrincipals(db: Db, tenantId: string) {
+  return db
+    .selectFrom('principals')
+    .leftJoin('resources', 'resources.key', 'principals.resource_key')
+    .selectAll('principals')
+    .select('resources.id as resource_id')
+    .where('principals.tenant_id', '=', tenantId);
+}
+
 /** Queries the Graph directory API needs over `principals` and `credentials` (users, service principals, managed identities). */
 export const directoryObjectStore = {
   list(db: Db, tenantId: string, kinds: string[]): Promise<DirectoryPrincipal[]> {
-    return db
-      .selectFrom('principals')
-      .leftJoin('resources', 'resources.key', 'principals.resource_key')
-      .selectAll('principals')
-      .select('resources.id as resource_id')
-      .where('principals.tenant_id', '=', tenantId)
+    return tenantPrincipals(db, tenantId)
       .where('principals.kind', 'in', kinds)
       .orderBy('principals.object_id')
       .execute();
   },
   byObjectIds(db: Db, tenantId: string, objectIds: string[]): Promise<DirectoryPrincipal[]> {
     if (!objectIds.length) return Promise.resolve([]);
-    return db
-      .selectFrom('principals')
-      .leftJoin('resources', 'resources.key', 'principals.resource_key')
-      .selectAll('principals')
-      .select('resources.id as resource_id')
-      .where('principals.tenant_id', '=', tenantId)
+    return tenantPrincipals(db, tenantId)
       .where('principals.object_id', 'in', objectIds.map((id) => id.toLowerCase()))
       .execute();
   },

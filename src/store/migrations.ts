@@ -206,6 +206,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('refresh_tokens_by_principal').on('refresh_tokens').column('principal_id').execute();
     },
   },
+  '0004_hosts': {
+    async up(db: Kysely<any>) {
+      // Which hosts carry which user-assigned identities: kept even after the identity is deleted (a
+      // dangling reference, as in Azure), and indexed both ways for token requests and listAssociatedResources.
+      await db.schema
+        .createTable('identity_assignments')
+        .addColumn('identity_key', 'text', (c) => c.notNull())
+        .addColumn('host_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('identity_assignments_pk', ['identity_key', 'host_key'])
+        .execute();
+      await db.schema.createIndex('identity_assignments_by_host').on('identity_assignments').columns(['host_key', 'identity_key']).execute();
+
+      // The secret a host's workloads present (IDENTITY_HEADER): high-entropy, so a SHA-256 digest is enough to store.
+      await db.schema
+        .createTable('host_credentials')
+        .addColumn('host_key', 'text', (c) => c.primaryKey())
+        .addColumn('secret_digest', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

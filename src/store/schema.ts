@@ -189,6 +189,21 @@ export interface RefreshTokensTable {
   redeemed_at: string | null;
 }
 
+export interface IdentityAssignmentsTable {
+  /** Lower-cased id of the user-assigned identity (it may no longer exist). */
+  identity_key: string;
+  /** Lower-cased id of the host (virtual machine). */
+  host_key: string;
+  created_at: string;
+}
+
+export interface HostCredentialsTable {
+  host_key: string;
+  /** base64url SHA-256 of the host's identity header secret. */
+  secret_digest: string;
+  created_at: string;
+}
+
 export interface Schema {
   resources: ResourcesTable;
   subscriptions: SubscriptionsTable;
@@ -201,6 +216,8 @@ export interface Schema {
   role_definitions: RoleDefinitionsTable;
   role_assignments: RoleAssignmentsTable;
   activity_log: ActivityLogTable;
+  identity_assignments: IdentityAssignmentsTable;
+  host_credentials: HostCredentialsTable;
   device_codes: DeviceCodesTable;
   refresh_tokens: RefreshTokensTable;
 }

@@ -1,121 +1,13 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
+import { Az, claimsOf, login, requireAz, servicePrincipalLogin, useCloud } from '../support/azureCli.js';
 
 // The real Azure CLI (Debian package azure-cli 2.45), unmodified, against the server: the seed article's
 // `az identity create/list/delete` plus what it needs first (cloud registration, service-principal login, groups).
 
 const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const MSI_API_VERSION = '2024-11-30';
-const AZ_TIMEOUT_MS = 60_000;
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      fs.accessSync(path.join(dir, command), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const azAvailable = onPath('az');
-
-/** Fails under CI (the machine must have az), skips elsewhere; returns false when the test should stop. */
-function requireAz(t: TestContext): boolean {
-  if (azAvailable) return true;
-  if (process.env.CI === 'true') throw new Error('az is not installed: the CI machine needs the Debian package azure-cli (apt-get install azure-cli)');
-  t.skip('az is not installed: install the Debian package azure-cli (apt-get install azure-cli)');
-  return false;
-}
-
-interface AzResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-/**
- * One private az installation state: its own HOME and AZURE_CONFIG_DIR, the server's CA bundle, no telemetry,
- * and proxies that refuse everything but this machine, so any attempt to reach the internet fails at once.
- */
-class Az {
-  readonly home = fs.mkdtempSync(path.join(os.tmpdir(), 'amity-az-'));
-  private readonly env: NodeJS.ProcessEnv;
-
-  constructor(caBundlePath: string) {
-    const configDir = path.join(this.home, '.azure');
-    fs.mkdirSync(configDir);
-    const deadProxy = 'http://127.0.0.1:9';
-    this.env = {
-      PATH: process.env.PATH,
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      HOME: this.home,
-      TMPDIR: this.home,
-      AZURE_CONFIG_DIR: configDir,
-      REQUESTS_CA_BUNDLE: caBundlePath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false',
-      AZURE_CORE_NO_COLOR: '1',
-      AZURE_CORE_SURVEY_MESSAGE: 'false',
-      HTTP_PROXY: deadProxy,
-      HTTPS_PROXY: deadProxy,
-      http_proxy: deadProxy,
-      https_proxy: deadProxy,
-      NO_PROXY: '127.0.0.1,localhost',
-      no_proxy: '127.0.0.1,localhost',
-    };
-  }
-
-  run(...args: string[]): Promise<AzResult> {
-    return new Promise((resolve) => {
-      execFile('az', [...args, '--output', 'json'], { env: this.env, timeout: AZ_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        let json: any;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      });
-    });
-  }
-
-  /** Runs a command that must succeed; a failure shows az's own error. */
-  async ok(...args: string[]): Promise<any> {
-    const r = await this.run(...args);
-    assert.equal(r.code, 0, `az ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
-    return r.json;
-  }
-
-  /** Runs a command that must fail. */
-  async fails(...args: string[]): Promise<AzResult> {
-    const r = await this.run(...args);
-    assert.notEqual(r.code, 0, `az ${args.join(' ')} succeeded but should have failed:\n${r.stdout}`);
-    return r;
-  }
-
-  dispose(): void {
-    fs.rmSync(this.home, { recursive: true, force: true });
-  }
-}
-
-function claimsOf(jwt: string): Record<string, any> {
-  const parts = jwt.split('.');
-  assert.equal(parts.length, 3, 'the access token is not a JWT');
-  return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-}
-
-function login(az: Az, s: TestServer, secret = s.clientSecret): Promise<AzResult> {
-  return az.run('login', '--service-principal', '-u', s.clientId, '-p', secret, '--tenant', s.tenantId);
-}
 
 test('az (Debian azure-cli) manages groups and user-assigned identities on a custom cloud', async (t) => {
   if (!requireAz(t)) return;
@@ -124,18 +16,11 @@ test('az (Debian azure-cli) manages groups and user-assigned identities on a cus
   const sub = s.subscriptionId;
   try {
     await t.test('cloud register with every endpoint given, cloud set', async () => {
-      await az.ok(
-        'cloud', 'register', '-n', 'Amity',
-        '--endpoint-resource-manager', `${s.url}/`,
-        '--endpoint-active-directory', `${s.url}/adfs`,
-        '--endpoint-active-directory-resource-id', `${s.url}/`,
-        '--endpoint-active-directory-graph-resource-id', `${s.url}/graph/`,
-      );
-      await az.ok('cloud', 'set', '-n', 'Amity');
+      await useCloud(az, s, 'Amity');
     });
 
     await t.test('login with a wrong secret fails with AADSTS7000215', async () => {
-      const r = await az.fails('login', '--service-principal', '-u', s.clientId, '-p', `${s.clientSecret}x`, '--tenant', s.tenantId);
+      const r = await az.fails(...servicePrincipalLogin(s.clientId, `${s.clientSecret}x`, s.tenantId));
       assert.match(r.stderr, /AADSTS7000215/);
     });
 

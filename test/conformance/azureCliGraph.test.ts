@@ -1,113 +1,11 @@
 import { test } from 'node:test';
-import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startTestServer } from '../support/server.js';
+import { Az, registerCloud, requireAz, servicePrincipalLogin, useCloud } from '../support/azureCli.js';
 
 // The real Azure CLI (Debian azure-cli 2.45), unmodified, against Amity's Microsoft Graph subset: `az ad user`,
 // `az ad sp create-for-rbac`, `az ad sp list/show`, once the cloud's microsoftGraphResourceId is set with
 // `az cloud update --cloud-config '{"endpoints":{"microsoftGraphResourceId":"<url>/msgraph/"}}'`.
-// (Az driving helpers as in azureCli.test.ts.)
-
-const AZ_TIMEOUT_MS = 60_000;
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      fs.accessSync(path.join(dir, command), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const azAvailable = onPath('az');
-
-/** Fails under CI (the machine must have az), skips elsewhere; returns false when the test should stop. */
-function requireAz(t: TestContext): boolean {
-  if (azAvailable) return true;
-  if (process.env.CI === 'true') throw new Error('az is not installed: the CI machine needs the Debian package azure-cli (apt-get install azure-cli)');
-  t.skip('az is not installed: install the Debian package azure-cli (apt-get install azure-cli)');
-  return false;
-}
-
-interface AzResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-/**
- * One private az installation state: its own HOME and AZURE_CONFIG_DIR, the server's CA bundle, no telemetry,
- * and proxies that refuse everything but this machine, so any attempt to reach the internet fails at once.
- */
-class Az {
-  readonly home = fs.mkdtempSync(path.join(os.tmpdir(), 'amity-az-'));
-  private readonly env: NodeJS.ProcessEnv;
-
-  constructor(caBundlePath: string) {
-    const configDir = path.join(this.home, '.azure');
-    fs.mkdirSync(configDir);
-    const deadProxy = 'http://127.0.0.1:9';
-    this.env = {
-      PATH: process.env.PATH,
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      HOME: this.home,
-      TMPDIR: this.home,
-      AZURE_CONFIG_DIR: configDir,
-      REQUESTS_CA_BUNDLE: caBundlePath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false',
-      AZURE_CORE_NO_COLOR: '1',
-      AZURE_CORE_SURVEY_MESSAGE: 'false',
-      HTTP_PROXY: deadProxy,
-      HTTPS_PROXY: deadProxy,
-      http_proxy: deadProxy,
-      https_proxy: deadProxy,
-      NO_PROXY: '127.0.0.1,localhost',
-      no_proxy: '127.0.0.1,localhost',
-    };
-  }
-
-  run(...args: string[]): Promise<AzResult> {
-    return new Promise((resolve) => {
-      execFile('az', [...args, '--output', 'json'], { env: this.env, timeout: AZ_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        let json: any;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      });
-    });
-  }
-
-  /** Runs a command that must succeed; a failure shows az's own error. */
-  async ok(...args: string[]): Promise<any> {
-    const r = await this.run(...args);
-    assert.equal(r.code, 0, `az ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
-    return r.json;
-  }
-
-  /** Runs a command that must fail. */
-  async fails(...args: string[]): Promise<AzResult> {
-    const r = await this.run(...args);
-    assert.notEqual(r.code, 0, `az ${args.join(' ')} succeeded but should have failed:\n${r.stdout}`);
-    return r;
-  }
-
-  dispose(): void {
-    fs.rmSync(this.home, { recursive: true, force: true });
-  }
-}
-
 
 test('az ad (Debian azure-cli) manages users and service principals through the Graph endpoint', async (t) => {
   if (!requireAz(t)) return;
@@ -115,18 +13,12 @@ test('az ad (Debian azure-cli) manages users and service principals through the 
   const az = new Az(s.caBundlePath);
   try {
     await t.test('cloud register, microsoftGraphResourceId via cloud update, login', async () => {
-      await az.ok(
-        'cloud', 'register', '-n', 'AmityGraph',
-        '--endpoint-resource-manager', `${s.url}/`,
-        '--endpoint-active-directory', `${s.url}/adfs`,
-        '--endpoint-active-directory-resource-id', `${s.url}/`,
-        '--endpoint-active-directory-graph-resource-id', `${s.url}/graph/`,
-      );
+      await registerCloud(az, s, 'AmityGraph');
       await az.ok('cloud', 'update', '-n', 'AmityGraph', '--cloud-config', JSON.stringify({ endpoints: { microsoftGraphResourceId: `${s.url}/msgraph/` } }));
       await az.ok('cloud', 'set', '-n', 'AmityGraph');
       const cloud = await az.ok('cloud', 'show', '-n', 'AmityGraph');
       assert.equal(cloud.endpoints.microsoftGraphResourceId, `${s.url}/msgraph/`);
-      const r = await az.run('login', '--service-principal', '-u', s.clientId, '-p', s.clientSecret, '--tenant', s.tenantId);
+      const r = await az.run(...servicePrincipalLogin(s.clientId, s.clientSecret, s.tenantId));
       assert.equal(r.code, 0, r.stderr);
     });
 
@@ -170,16 +62,14 @@ test('az ad (Debian azure-cli) manages users and service principals through the 
 
       const second = new Az(s.caBundlePath);
       try {
-        await second.ok('cloud', 'register', '-n', 'AmityGraph', '--endpoint-resource-manager', `${s.url}/`, '--endpoint-active-directory', `${s.url}/adfs`,
-          '--endpoint-active-directory-resource-id', `${s.url}/`, '--endpoint-active-directory-graph-resource-id', `${s.url}/graph/`);
-        await second.ok('cloud', 'set', '-n', 'AmityGraph');
+        await useCloud(second, s, 'AmityGraph');
         // The new principal holds no role yet: a login with --allow-no-subscriptions proves the secret works.
-        const r = await second.run('login', '--service-principal', '-u', sp!.appId, '-p', sp!.password, '--tenant', sp!.tenant, '--allow-no-subscriptions');
+        const r = await second.run(...servicePrincipalLogin(sp!.appId, sp!.password, sp!.tenant, '--allow-no-subscriptions'));
         assert.equal(r.code, 0, r.stderr);
         const token = await second.ok('account', 'get-access-token');
         const claims = JSON.parse(Buffer.from(token.accessToken.split('.')[1], 'base64url').toString('utf8'));
         assert.equal(claims.appid, sp!.appId);
-        const wrong = await second.fails('login', '--service-principal', '-u', sp!.appId, '-p', `${sp!.password}x`, '--tenant', sp!.tenant, '--allow-no-subscriptions');
+        const wrong = await second.fails(...servicePrincipalLogin(sp!.appId, `${sp!.password}x`, sp!.tenant, '--allow-no-subscriptions'));
         assert.match(wrong.stderr, /AADSTS7000215/);
       } finally {
         second.dispose();
@@ -191,12 +81,10 @@ test('az ad (Debian azure-cli) manages users and service principals through the 
       assert.notEqual(again.password, sp!.password);
       const third = new Az(s.caBundlePath);
       try {
-        await third.ok('cloud', 'register', '-n', 'AmityGraph', '--endpoint-resource-manager', `${s.url}/`, '--endpoint-active-directory', `${s.url}/adfs`,
-          '--endpoint-active-directory-resource-id', `${s.url}/`, '--endpoint-active-directory-graph-resource-id', `${s.url}/graph/`);
-        await third.ok('cloud', 'set', '-n', 'AmityGraph');
-        const old = await third.fails('login', '--service-principal', '-u', sp!.appId, '-p', sp!.password, '--tenant', sp!.tenant, '--allow-no-subscriptions');
+        await useCloud(third, s, 'AmityGraph');
+        const old = await third.fails(...servicePrincipalLogin(sp!.appId, sp!.password, sp!.tenant, '--allow-no-subscriptions'));
         assert.match(old.stderr, /AADSTS7000215/);
-        const r = await third.run('login', '--service-principal', '-u', again.appId, '-p', again.password, '--tenant', again.tenant, '--allow-no-subscriptions');
+        const r = await third.run(...servicePrincipalLogin(again.appId, again.password, again.tenant, '--allow-no-subscriptions'));
         assert.equal(r.code, 0, r.stderr);
       } finally {
         third.dispose();

@@ -1,133 +1,12 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { approveDeviceCode } from '../support/devicePage.js';
+import { AZ_TIMEOUT_MS, Az, claimsOf, requireAz, useCloud } from '../support/azureCli.js';
 import { createUser } from '../../src/directory/users.js';
 
 // The real Azure CLI (Debian azure-cli 2.45), unmodified, signing in users against the ADFS endpoints:
 // `az login -u -p` (resource owner password) and `az login --use-device-code` approved on Amity's device page.
-
-const AZ_TIMEOUT_MS = 60_000;
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
-    try {
-      fs.accessSync(path.join(dir, command), fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const azAvailable = onPath('az');
-
-/** Fails under CI (the machine must have az), skips elsewhere; returns false when the test should stop. */
-function requireAz(t: TestContext): boolean {
-  if (azAvailable) return true;
-  if (process.env.CI === 'true') throw new Error('az is not installed: the CI machine needs the Debian package azure-cli (apt-get install azure-cli)');
-  t.skip('az is not installed: install the Debian package azure-cli (apt-get install azure-cli)');
-  return false;
-}
-
-interface AzResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-/**
- * One private az installation state: its own HOME and AZURE_CONFIG_DIR, the server's CA bundle, no telemetry,
- * and proxies that refuse everything but this machine, so any attempt to reach the internet fails at once.
- */
-class Az {
-  readonly home = fs.mkdtempSync(path.join(os.tmpdir(), 'amity-az-'));
-  private readonly env: NodeJS.ProcessEnv;
-
-  constructor(caBundlePath: string) {
-    const configDir = path.join(this.home, '.azure');
-    fs.mkdirSync(configDir);
-    const deadProxy = 'http://127.0.0.1:9';
-    this.env = {
-      PATH: process.env.PATH,
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      HOME: this.home,
-      TMPDIR: this.home,
-      AZURE_CONFIG_DIR: configDir,
-      REQUESTS_CA_BUNDLE: caBundlePath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false',
-      AZURE_CORE_NO_COLOR: '1',
-      AZURE_CORE_SURVEY_MESSAGE: 'false',
-      HTTP_PROXY: deadProxy,
-      HTTPS_PROXY: deadProxy,
-      http_proxy: deadProxy,
-      https_proxy: deadProxy,
-      NO_PROXY: '127.0.0.1,localhost',
-      no_proxy: '127.0.0.1,localhost',
-    };
-  }
-
-  /** Starts az without waiting for it (for device code, whose message must be read while az polls). */
-  spawn(...args: string[]): ChildProcess {
-    return spawn('az', [...args, '--output', 'json'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  }
-
-  run(...args: string[]): Promise<AzResult> {
-    return new Promise((resolve) => {
-      execFile('az', [...args, '--output', 'json'], { env: this.env, timeout: AZ_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        let json: any;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      });
-    });
-  }
-
-  /** Runs a command that must succeed; a failure shows az's own error. */
-  async ok(...args: string[]): Promise<any> {
-    const r = await this.run(...args);
-    assert.equal(r.code, 0, `az ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
-    return r.json;
-  }
-
-  /** Runs a command that must fail. */
-  async fails(...args: string[]): Promise<AzResult> {
-    const r = await this.run(...args);
-    assert.notEqual(r.code, 0, `az ${args.join(' ')} succeeded but should have failed:\n${r.stdout}`);
-    return r;
-  }
-
-  dispose(): void {
-    fs.rmSync(this.home, { recursive: true, force: true });
-  }
-}
-
-function claimsOf(jwt: string): Record<string, any> {
-  const parts = jwt.split('.');
-  assert.equal(parts.length, 3, 'the access token is not a JWT');
-  return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-}
-
-async function registerCloud(az: Az, s: TestServer): Promise<void> {
-  await az.ok(
-    'cloud', 'register', '-n', 'Amity',
-    '--endpoint-resource-manager', `${s.url}/`,
-    '--endpoint-active-directory', `${s.url}/adfs`,
-    '--endpoint-active-directory-resource-id', `${s.url}/`,
-    '--endpoint-active-directory-graph-resource-id', `${s.url}/graph/`,
-  );
-  await az.ok('cloud', 'set', '-n', 'Amity');
-}
 
 /** After a user login: az's view of the account and a token ARM accepts (or, once RBAC decides, answers 403 rather than 401). */
 async function checkSignedIn(az: Az, s: TestServer, upn: string, objectId: string): Promise<void> {
@@ -153,7 +32,7 @@ test('az login -u -p signs a user in; a wrong password fails with AADSTS50126', 
   const az = new Az(s.caBundlePath);
   try {
     const user = await createUser(s.running.context.database.db, s.tenantId, { userPrincipalName: 'ada@amity.local', displayName: 'Ada Lovelace', password: 'Engine-1843!' });
-    await registerCloud(az, s);
+    await useCloud(az, s, 'Amity');
 
     const wrong = await az.fails('login', '-u', 'ada@amity.local', '-p', 'not-it', '--allow-no-subscriptions');
     assert.match(wrong.stderr, /AADSTS50126/);
@@ -178,7 +57,7 @@ test('az login --use-device-code: the code az prints is approved on the device p
   const az = new Az(s.caBundlePath);
   try {
     const user = await createUser(s.running.context.database.db, s.tenantId, { userPrincipalName: 'linus@amity.local', displayName: 'Linus', password: 'Kernel-1991!' });
-    await registerCloud(az, s);
+    await useCloud(az, s, 'Amity');
 
     const child = az.spawn('login', '--use-device-code', '--allow-no-subscriptions');
     let stdout = '';

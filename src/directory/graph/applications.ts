@@ -6,7 +6,8 @@ import type { CredentialsTable } from '../../store/schema.js';
 import { applicationStore, type ApplicationRow } from '../../store/applications.js';
 import { directoryObjectStore } from '../../store/directoryObjects.js';
 import { graphErrors } from './errors.js';
-import { addPassword, passwordCredential, removePassword } from './passwords.js';
+import { registerPasswordRoutes } from './passwordRoutes.js';
+import { passwordCredential } from './passwords.js';
 import { graphBase, graphCaller, listResponse, objectBody, queryOf, requireDirectoryWrite, selectProperties, sendGraph } from './request.js';
 
 /** An application as Graph v1.0 returns it. Amity keeps the display name and the secrets; the rest are Graph's defaults. */
@@ -131,19 +132,5 @@ export function registerApplicationRoutes(graph: FastifyInstance, server: Server
     return sendGraph(reply, 204);
   });
 
-  graph.post('/v1.0/applications/:id/addPassword', async (req, reply) => {
-    const caller = await graphCaller(server, req);
-    await requireDirectoryWrite(server, caller, 'microsoft.directory/applications/credentials/update');
-    const row = await findApplication(server, id(req));
-    const credential = await addPassword(db(), row.object_id, objectBody(req, true));
-    return sendGraph(reply, 200, { '@odata.context': `${graphBase(server)}/$metadata#microsoft.graph.passwordCredential`, ...credential });
-  });
-
-  graph.post('/v1.0/applications/:id/removePassword', async (req, reply) => {
-    const caller = await graphCaller(server, req);
-    await requireDirectoryWrite(server, caller, 'microsoft.directory/applications/credentials/update');
-    const row = await findApplication(server, id(req));
-    await removePassword(db(), row.object_id, objectBody(req));
-    return sendGraph(reply, 204);
-  });
+  registerPasswordRoutes(graph, server, 'applications', findApplication);
 }

@@ -91,22 +91,20 @@ export function parseFilter(text: string): FilterExpr {
     return segments;
   };
 
-  const or = (): FilterExpr => {
-    let left = and();
-    while (isWord('or')) {
-      pos++;
-      left = { kind: 'or', left, right: and() };
-    }
-    return left;
-  };
-  const and = (): FilterExpr => {
-    let left = unary();
-    while (isWord('and')) {
-      pos++;
-      left = { kind: 'and', left, right: unary() };
-    }
-    return left;
-  };
+  // `a or b or c` groups as `(a or b) or c`; each operand is the next tighter level.
+  const leftAssociative =
+    (kind: 'and' | 'or', operand: () => FilterExpr) =>
+    (): FilterExpr => {
+      let left = operand();
+      while (isWord(kind)) {
+        pos++;
+        left = { kind, left, right: operand() };
+      }
+      return left;
+    };
+  // `and` binds tighter than `or`; the levels are reached through closures, as they refer to one another.
+  const or = leftAssociative('or', () => and());
+  const and = leftAssociative('and', () => unary());
   const unary = (): FilterExpr => {
     if (isWord('not')) {
       pos++;

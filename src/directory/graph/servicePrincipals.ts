@@ -9,7 +9,8 @@ import { principalStore } from '../../store/principals.js';
 import { settingsStore } from '../../store/settings.js';
 import { isUniqueViolation } from '../../arm/trackedResource.js';
 import { graphErrors } from './errors.js';
-import { addPassword, passwordCredential, removePassword } from './passwords.js';
+import { registerPasswordRoutes } from './passwordRoutes.js';
+import { passwordCredential } from './passwords.js';
 import { graphBase, graphCaller, listResponse, objectBody, queryOf, requireDirectoryWrite, selectProperties, sendGraph } from './request.js';
 
 /** The tenant Entra shows as the owner of managed identities' applications (Microsoft Services). */
@@ -154,19 +155,5 @@ export function registerServicePrincipalRoutes(graph: FastifyInstance, server: S
     return sendGraph(reply, 204);
   });
 
-  graph.post('/v1.0/servicePrincipals/:id/addPassword', async (req, reply) => {
-    const caller = await graphCaller(server, req);
-    await requireDirectoryWrite(server, caller, 'microsoft.directory/servicePrincipals/credentials/update');
-    const row = await findWritable(server, id(req));
-    const credential = await addPassword(db(), row.object_id, objectBody(req, true));
-    return sendGraph(reply, 200, { '@odata.context': `${graphBase(server)}/$metadata#microsoft.graph.passwordCredential`, ...credential });
-  });
-
-  graph.post('/v1.0/servicePrincipals/:id/removePassword', async (req, reply) => {
-    const caller = await graphCaller(server, req);
-    await requireDirectoryWrite(server, caller, 'microsoft.directory/servicePrincipals/credentials/update');
-    const row = await findWritable(server, id(req));
-    await removePassword(db(), row.object_id, objectBody(req));
-    return sendGraph(reply, 204);
-  });
+  registerPasswordRoutes(graph, server, 'servicePrincipals', findWritable);
 }

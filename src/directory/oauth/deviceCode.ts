@@ -100,15 +100,11 @@ export async function deviceCodeGrant(req: GrantRequest): Promise<Record<string,
   if (row.status !== 'approved' || !row.principal_id) throw oauthErrors.authorizationPending();
   if (!(await deviceCodeStore.transition(db, hash, 'approved', 'redeemed', now))) throw oauthErrors.deviceCodeRedeemed();
   const user = await activeUser(db, row.principal_id);
-  return userTokenResponse({
-    server,
-    tenantId: req.tenantId,
-    endpoint: req.endpoint,
+  return userTokenResponse(req, {
     user,
     clientId,
     clientAuth: '0',
     resource: row.resource,
     requestedScope: row.scope || null,
-    withClientInfo: params.get('client_info') === '1',
   });
 }

@@ -21,15 +21,11 @@ export async function passwordGrant(req: GrantRequest): Promise<Record<string, u
   if (!resource) throw oauthErrors.missingParameter('scope');
   if (secret) await authenticateWithSecret(server.database.db, req.tenantId, clientId, secret);
   const user = await verifyUserPassword(server.database.db, req.tenantId, username, password);
-  return userTokenResponse({
-    server,
-    tenantId: req.tenantId,
-    endpoint: req.endpoint,
+  return userTokenResponse(req, {
     user,
     clientId,
     clientAuth: secret ? '1' : '0',
     resource,
     requestedScope: params.get('scope'),
-    withClientInfo: params.get('client_info') === '1',
   });
 }

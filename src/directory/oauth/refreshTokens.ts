@@ -53,16 +53,12 @@ export async function refreshTokenGrant(req: GrantRequest): Promise<Record<strin
     throw oauthErrors.badRefreshToken();
   }
   const user = await activeUser(db, row.principal_id);
-  return userTokenResponse({
-    server,
-    tenantId: req.tenantId,
-    endpoint: req.endpoint,
+  return userTokenResponse(req, {
     user,
     clientId,
     clientAuth: '0',
     resource: userResourceFromRequest(params) ?? row.resource,
     requestedScope: params.get('scope'),
-    withClientInfo: params.get('client_info') === '1',
     familyId: row.family_id,
   });
 }

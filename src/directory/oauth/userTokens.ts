@@ -1,13 +1,11 @@
-import type { ServerContext } from '../../server/context.js';
 import type { PrincipalRow } from '../../store/principals.js';
-import { clientInfo, idTokenIssuer, type TokenEndpointKind } from './idToken.js';
+import type { GrantRequest } from './grant.js';
+import { clientInfo, idTokenIssuer } from './idToken.js';
 import { issueRefreshToken } from './refreshTokens.js';
 import { grantedScope } from './scope.js';
 
+/** What the grant established; the server, tenant, endpoint and client_info wish come from the request. */
 export interface UserGrant {
-  server: ServerContext;
-  tenantId: string;
-  endpoint: TokenEndpointKind;
   user: PrincipalRow;
   clientId: string;
   /** appidacr: 0 for a public client (az), 1 when the client also proved a secret. */
@@ -15,8 +13,6 @@ export interface UserGrant {
   resource: string;
   /** The scope string the client sent (for the reply's `scope`). */
   requestedScope: string | null;
-  /** Send client_info (MSAL asks with client_info=1). */
-  withClientInfo: boolean;
   /** The refresh-token family to continue (on a refresh), else a new one. */
   familyId?: string;
 }
@@ -25,8 +21,9 @@ export interface UserGrant {
  * The token reply for a signed-in user, as MSAL expects it: a delegated access token for the resource,
  * a refresh token, an id_token for the client and client_info.
  */
-export async function userTokenResponse(grant: UserGrant): Promise<Record<string, unknown>> {
-  const { server, tenantId, user } = grant;
+export async function userTokenResponse(req: GrantRequest, grant: UserGrant): Promise<Record<string, unknown>> {
+  const { server, tenantId } = req;
+  const { user } = grant;
   const upn = user.user_principal_name ?? '';
   const issued = await server.issuer.issue(
     { tenantId, objectId: user.object_id, appId: grant.clientId, authMethod: grant.clientAuth, user: { userPrincipalName: upn, displayName: user.display_name } },
@@ -38,7 +35,7 @@ export async function userTokenResponse(grant: UserGrant): Promise<Record<string
     userPrincipalName: upn,
     displayName: user.display_name,
     clientId: grant.clientId,
-    issuer: idTokenIssuer(server, grant.endpoint, tenantId),
+    issuer: idTokenIssuer(server, req.endpoint, tenantId),
   });
   const refreshToken = await issueRefreshToken(server.database.db, {
     tenantId,
@@ -56,6 +53,7 @@ export async function userTokenResponse(grant: UserGrant): Promise<Record<string
     refresh_token: refreshToken,
     id_token: idToken,
   };
-  if (grant.withClientInfo) reply.client_info = clientInfo(user.object_id, tenantId);
+  // MSAL asks for client_info with client_info=1.
+  if (req.params.get('client_info') === '1') reply.client_info = clientInfo(user.object_id, tenantId);
   return reply;
 }
