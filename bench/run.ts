@@ -11,6 +11,10 @@
  *      subscription, by resource group and by subscription; rows are seeded straight into the
  *      server's database (bench/lib/seed.ts), stored out of key order as real data would be
  *   5. GET and list on PostgreSQL (throwaway cluster; skipped when PostgreSQL is not installed)
+ *   6. cached IMDS token requests through `amity agent` (warm cache, VM's system-assigned identity) vs raw
+ *      node:http, measured between two raw node:http runs (bench/lib/agent.ts)
+ *   7. uncached workload token issuance (claims + RS256) vs raw RS256 signing with a parsed key, in this
+ *      process, in alternating 100 ms slices (bench/lib/issuance.ts)
  *
  * Every server under load runs in its own process (bench/target.ts); autocannon runs here.
  * Environment: BENCH_SECONDS (5), BENCH_CONNECTIONS (32), BENCH_BIG (1000000), BENCH_POSTGRES (1; 0 skips),
@@ -28,7 +32,9 @@ import { USER_ASSIGNED_IDENTITY_TYPE } from '../src/providers/managedIdentity/us
 import { startPostgres, type PgCluster } from '../test/support/postgres.js';
 import type { TargetReady } from './target.js';
 import { cannon, httpsJson, serialLatency, type LatencyResult, type LoadResult } from './lib/load.js';
+import { measureAgent, type AgentFigures } from './lib/agent.js';
 import { fmtMs, fmtRate, fmtRatio, printTable, verdict, type Row } from './lib/report.js';
+import { measureIssuance, type IssuanceResult } from './lib/issuance.js';
 import { NAME_SPACE, nameOf, seedPostgres, seedSqlite, sqliteInsertBaseline, type SeedTarget } from './lib/seed.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -233,6 +239,9 @@ interface Results {
   pgGet?: LoadResult;
   pgList: ListFigures[];
   pgSkipped?: string;
+  /** Uncached workload token issuance vs raw RS256 signing, in this process (bench/lib/issuance.ts). */
+  issuance?: IssuanceResult;
+  agent?: AgentFigures;
 }
 
 async function main(): Promise<void> {
@@ -262,6 +271,8 @@ async function main(): Promise<void> {
     results.rawHttpRuns = [http1, http2];
     results.rawHttpsRuns = [https1, https2];
     results.rawHttp = meanOf(http1, http2);
+    // 6. The agent, between this raw http run and one more.
+    results.agent = await measureAgent({ a, startTarget, log, connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, arm: (m, p, b) => arm(a, m, p, b) }, http2, () => raw('raw-http (after the agent)', rawHttp));
     results.rawHttps = meanOf(https1, https2);
     await rawHttp.stop();
     await rawHttps.stop();
@@ -359,6 +370,9 @@ async function main(): Promise<void> {
     }
   }
 
+  log('workload tokens: uncached issuance vs raw RS256 signing, in process');
+  results.issuance = await measureIssuance();
+
   report(results);
 }
 
@@ -381,6 +395,10 @@ function report(r: Results): void {
     add('SQLite: GET identity, RBAC enforced vs bypassed, mean of 2', withLat(r.rbacEnforced), `bypassed ${fmtRate(r.rbacBypassed.rps)}`, r.rbacEnforced.rps / r.rbacBypassed.rps, '≥ 0.9');
   }
   add('SQLite: PUT identity (create), 16 conns', withLat(r.sqlitePut!), `1-row insert ${fmtRate(r.sqliteInsert!.rowsPerSecond, ' rows/s')}`, r.sqlitePut!.rps / r.sqliteInsert!.rowsPerSecond);
+
+  if (r.agent) {
+    add('agent: cached IMDS token vs raw node:http (mean of runs around it)', withLat(r.agent.agent), `raw http ${fmtRate(r.agent.baseline.rps)}`, r.agent.agent.rps / r.agent.baseline.rps, '≥ 0.8');
+  }
 
   const listRows = (db: string, list: ListFigures[]) => {
     if (list.length < 2) return;
@@ -405,6 +423,11 @@ function report(r: Results): void {
     add('PostgreSQL: GET identity vs raw node:https', fmtRate(r.pgGet.rps), `raw https ${fmtRate(https)}`, r.pgGet.rps / https);
     listRows('PostgreSQL', r.pgList);
   } else if (r.pgSkipped) add('PostgreSQL', `skipped: ${r.pgSkipped}`);
+
+  if (r.issuance) {
+    const i = r.issuance;
+    add('uncached issuance/s vs raw RS256 signing with a parsed key (same process)', fmtRate(i.issuedPerSecond, ' tokens/s'), `raw sign ${fmtRate(i.rawSignsPerSecond, ' signs/s')}`, i.issuedPerSecond / i.rawSignsPerSecond, '≥ 0.8');
+  }
 
   const table = printTable(rows);
   const totalS = (Date.now() - started) / 1000;

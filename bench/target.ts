@@ -2,6 +2,7 @@
  * One server under load, in its own process so the load generator (the parent) does not share its
  * event loop. Started by bench/run.ts with fork(), it talks over IPC:
  *   argv: raw-http | raw-https <cert> <key> | amity <dataDir> [database]
+ *         | agent <identityEndpoint> <caCertFile> (the host secret in AMITY_BENCH_IDENTITY_HEADER)
  *   → { ready: { url, ... } }   ← 'stop'   → exits once closed.
  * Run by hand (for profiling: `node --cpu-prof --import tsx bench/target.ts amity /tmp/x`) it prints
  * the ready JSON and stops on SIGINT/SIGTERM.
@@ -11,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startServer } from '../src/server/start.js';
+import { startAgent } from '../src/agent/server.js';
 
 export interface TargetReady {
   url: string;
@@ -69,6 +71,11 @@ async function main(): Promise<void> {
       keyPath: `${a}/tls/server.key`,
     };
     close = () => running.close();
+  } else if (kind === 'agent') {
+    // `amity agent` (IMDS on plain HTTP) in front of the server's App Service endpoint.
+    const agent = await startAgent({ identityEndpoint: a, identityHeader: process.env.AMITY_BENCH_IDENTITY_HEADER ?? '', caCertFile: b, port: 0 });
+    ready = { url: agent.url };
+    close = () => agent.close();
   } else {
     throw new Error(`unknown target kind '${kind}'`);
   }

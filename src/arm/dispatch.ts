@@ -164,7 +164,7 @@ function handlerFor(match: RouteMatch, method: HttpMethod): ArmHandler {
 /** RBAC action names as Azure writes them: `<type>/read|write|delete` and `<type>/<action>/action`. */
 export function actionOf(match: RouteMatch, method: HttpMethod): string {
   const type = match.def.actionType ?? match.def.type;
-  if (match.kind === 'action') return `${type}/${match.action}/action`;
+  if (match.kind === 'action') return match.def.actionPermissions?.[match.action] ?? `${type}/${match.action}/action`;
   if (method === 'PUT' || method === 'PATCH') return `${type}/write`;
   if (method === 'DELETE') return `${type}/delete`;
   return `${type}/read`;

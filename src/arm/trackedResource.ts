@@ -21,6 +21,12 @@ export interface PropertiesInput {
   existing: Record<string, unknown> | undefined;
   location: string;
   req: ArmRequest;
+  /** The whole request body, for types that read top-level fields besides `properties` and `tags` (e.g. `identity`). */
+  body: Record<string, unknown>;
+  /** PUT replaces, PATCH merges. */
+  method: 'PUT' | 'PATCH';
+  /** The id of the resource being written. */
+  resourceId: string;
 }
 
 /** What a tracked resource type (location + tags, lives in a resource group) adds to the shared mechanics. */
@@ -34,6 +40,8 @@ export interface TrackedTypeSpec {
   properties(p: PropertiesInput): Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Runs in the write's transaction when the resource is first created (e.g. create its principal). */
   onCreate?(trx: Transaction<Schema>, row: ResourceRow, req: ArmRequest): Promise<void>;
+  /** Runs in the transaction of every successful create or update (after onCreate), with the row it replaced. */
+  onWrite?(trx: Transaction<Schema>, row: ResourceRow, existing: ResourceRow | undefined, req: ArmRequest): Promise<void>;
   /** Runs in the delete's transaction: remove what the resource owns. */
   onDelete?(trx: Transaction<Schema>, row: ResourceRow): Promise<void>;
   serialize(row: ResourceRow, apiVersion: string): Record<string, unknown>;
@@ -73,7 +81,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
         throw armErrors.invalidResourceLocation(existing.name, existing.location ?? '', req.path.resourceGroup!, location);
       }
       const existingProps = existing ? JSON.parse(existing.properties) : undefined;
-      const properties = await spec.properties({ input: propertiesInput, apiVersion: req.apiVersion, existing: existingProps, location, req });
+      const properties = await spec.properties({ input: propertiesInput, apiVersion: req.apiVersion, existing: existingProps, location, req, body, method: 'PUT', resourceId: existing?.id ?? idOf(req) });
       const now = new Date().toISOString();
       const row: ResourceRow = {
         key,
@@ -117,6 +125,9 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
         existing: JSON.parse(existing.properties),
         location,
         req,
+        body,
+        method: 'PATCH',
+        resourceId: existing.id,
       });
       const row: ResourceRow = {
         ...existing,
@@ -168,6 +179,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
           await resourceStore.insert(trx, row);
           await spec.onCreate?.(trx, row, req);
         }
+        await spec.onWrite?.(trx, row, existing, req);
         await req.activity.record(trx, { statusCode: existing ? 200 : 201, scope: row.id });
         return row;
       });

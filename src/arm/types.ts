@@ -58,6 +58,8 @@ export interface ResourceTypeDef {
   collectionScopes?: readonly ScopeKind[];
   item?: Partial<Record<Exclude<HttpMethod, 'POST'>, ArmHandler>>;
   collection?: Partial<Record<'GET', ArmHandler>>;
+  /** RBAC actions POST actions require when not `<type>/<action>/action`: action name (lower-case) → RBAC action. */
+  actionPermissions?: Record<string, string>;
   /** POST actions on an item: name (lower-case) → handler. */
   actions?: Record<string, ArmHandler>;
   /** Needs no subscription check (tenant-level types). */

@@ -14,6 +14,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--hostname <name...>', 'extra host names for the generated certificate').env('AMITY_HOSTNAME'))
     .addOption(new Option('--public-url <url>', 'the URL clients use (issuer, discovery, nextLinks derive from it)').env('AMITY_PUBLIC_URL'))
     .addOption(new Option('--key-encryption-key-file <file>', 'file holding the 32-byte key that encrypts signing keys').env('AMITY_KEY_ENCRYPTION_KEY_FILE'))
+    .addOption(new Option('--token-lifetime <seconds>', 'lifetime of workload (managed identity) tokens; Azure gives about 24 h').env('AMITY_TOKEN_LIFETIME').default('86400'))
+    .addOption(new Option('--issuer-style <style>', "workload token issuer: 'amity' (<public-url>/<tenant>/) or 'sts' (https://sts.windows.net/<tenant>/)").env('AMITY_ISSUER_STYLE').choices(['amity', 'sts']).default('amity'))
+    .addOption(new Option('--host-rate-limit <on|off>', "per-host throttling of the workload token endpoint (20/s, 5 concurrent, as Azure)").env('AMITY_HOST_RATE_LIMIT').choices(['on', 'off']).default('on'))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug').env('AMITY_LOG_LEVEL').default('info'))
     .action(async (opts) => {
       if ((opts.tlsCert && !opts.tlsKey) || (!opts.tlsCert && opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
@@ -30,6 +33,9 @@ export function serverCommand(): Command {
         logLevel: opts.logLevel,
         keyEncryptionKey: process.env.AMITY_KEY_ENCRYPTION_KEY,
         keyEncryptionKeyFile: opts.keyEncryptionKeyFile,
+        tokenLifetimeSeconds: parseLifetime(opts.tokenLifetime),
+        issuerStyle: opts.issuerStyle,
+        hostRateLimit: opts.hostRateLimit !== 'off',
       });
       const stop = () => {
         server.close().then(
@@ -47,5 +53,11 @@ export function serverCommand(): Command {
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port '${value}'`);
+  return n;
+}
+
+function parseLifetime(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 60) throw new Error(`invalid token lifetime '${value}' (whole seconds, at least 60)`);
   return n;
 }

@@ -27,6 +27,22 @@ export interface IdTokenSubject {
   nonce?: string;
 }
 
+/** A managed identity on a host, as the workload token endpoints issue for it. */
+export interface WorkloadSubject {
+  tenantId: string;
+  /** The identity's service principal (oid = sub). */
+  principalId: string;
+  /** The identity's application id (appid). */
+  clientId: string;
+  /** xms_mirid: the user-assigned identity's ARM id, or for a system-assigned identity the host's id. */
+  managedIdentityResourceId: string;
+  /** xms_az_rid: the host a user-assigned identity is attached to. */
+  hostResourceId?: string;
+}
+
+/** `amity`: iss = `<publicUrl>/<tid>/`; `sts`: iss = `https://sts.windows.net/<tid>/`, what services written for Azure expect. */
+export type IssuerStyle = 'amity' | 'sts';
+
 export interface IssuedToken {
   accessToken: string;
   expiresIn: number;
@@ -36,11 +52,58 @@ export interface IssuedToken {
 
 /** Issues access tokens shaped like Entra's v1 tokens (app-only, or delegated for users), which ARM accepts, and id_tokens. */
 export class TokenIssuer {
+  private workloadHeader?: { kid: string; encoded: string };
+
   constructor(
     private readonly keys: SigningKeys,
     private readonly publicUrl: string,
     private readonly lifetimeSeconds = 3600,
+    private readonly workload: { lifetimeSeconds: number; issuerStyle: IssuerStyle } = { lifetimeSeconds: 86_400, issuerStyle: 'amity' },
   ) {}
+
+  get workloadLifetimeSeconds(): number {
+    return this.workload.lifetimeSeconds;
+  }
+
+  /** The issuer of workload (managed identity) tokens, as the issuer style says. */
+  workloadIssuerFor(tenantId: string): string {
+    return this.workload.issuerStyle === 'sts' ? stsIssuer(tenantId) : this.issuerFor(tenantId);
+  }
+
+  /**
+   * A managed identity token in the v1 shape of Azure's (see azure-wire-facts §8.4), signed RS256 straight with
+   * node:crypto: this is the hot path of the token endpoints, and the claims are built here rather than through jose.
+   */
+  issueWorkload(subject: WorkloadSubject, audience: string): IssuedToken {
+    const key = this.keys.active();
+    if (!key?.privateKey) throw new Error('no active signing key');
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + this.workload.lifetimeSeconds;
+    const iss = this.workloadIssuerFor(subject.tenantId);
+    const claims: Record<string, unknown> = {
+      aud: audience,
+      iss,
+      iat: now,
+      nbf: now,
+      exp,
+      appid: subject.clientId,
+      appidacr: '2',
+      idp: iss,
+      idtyp: 'app',
+      oid: subject.principalId,
+      sub: subject.principalId,
+      tid: subject.tenantId,
+      uti: crypto.randomBytes(16).toString('base64url'),
+      ver: '1.0',
+      xms_mirid: subject.managedIdentityResourceId,
+    };
+    if (subject.hostResourceId) claims.xms_az_rid = subject.hostResourceId;
+    if (this.workloadHeader?.kid !== key.kid) this.workloadHeader = { kid: key.kid, encoded: Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.kid })).toString('base64url') };
+    const header = this.workloadHeader.encoded;
+    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const signature = crypto.sign('sha256', Buffer.from(input), key.privateKey).toString('base64url');
+    return { accessToken: `${input}.${signature}`, expiresIn: this.workload.lifetimeSeconds, expiresOn: exp, notBefore: now };
+  }
 
   /** The issuer of access tokens for a tenant, the counterpart of Entra's `https://sts.windows.net/{tid}/`. */
   issuerFor(tenantId: string): string {
@@ -112,4 +175,8 @@ export class TokenIssuer {
       .setExpirationTime(now + this.lifetimeSeconds)
       .sign(key.privateKey);
   }
+}
+
+export function stsIssuer(tenantId: string): string {
+  return `https://sts.windows.net/${tenantId}/`;
 }

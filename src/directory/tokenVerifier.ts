@@ -19,12 +19,21 @@ const CACHE_LIMIT = 10_000;
  */
 export class TokenVerifier {
   private readonly cache = new Map<string, { principal: Principal; exp: number }>();
+  private readonly issuers: readonly string[];
+  private readonly revokedCache = new Map<string, { at: number; revokedBefore: number }>();
 
+  /**
+   * `issuer`: the accepted issuer(s). `revokedBefore`: for managed identity tokens (those with `xms_mirid`), the instant (ms)
+   * before which the identity's (by its ARM id) tokens are revoked (0 = none); read at most once a second per identity.
+   */
   constructor(
     private readonly keys: SigningKeys,
-    private readonly issuer: string,
+    issuer: string | readonly string[],
     private readonly audiences: readonly string[],
-  ) {}
+    private readonly revokedBefore?: (identityResourceId: string) => Promise<number>,
+  ) {
+    this.issuers = typeof issuer === 'string' ? [issuer] : issuer;
+  }
 
   async verify(authorization: string | undefined): Promise<Principal> {
     if (authorization === undefined || authorization === '') throw armErrors.authenticationMissing();
@@ -34,13 +43,35 @@ export class TokenVerifier {
     const nowSeconds = Date.now() / 1000;
     const cached = this.cache.get(token);
     if (cached) {
-      if (cached.exp + CLOCK_SKEW_SECONDS > nowSeconds) return cached.principal;
+      if (cached.exp + CLOCK_SKEW_SECONDS > nowSeconds) {
+        await this.checkRevocation(cached.principal);
+        return cached.principal;
+      }
       this.cache.delete(token);
     }
     const principal = await this.verifyUncached(token, nowSeconds);
+    await this.checkRevocation(principal);
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(token, { principal, exp: principal.claims.exp! });
     return principal;
+  }
+
+  /** A managed identity's tokens issued before its `revokeTokens` are refused. */
+  private async checkRevocation(principal: Principal): Promise<void> {
+    const mirid = principal.claims.xms_mirid;
+    if (!this.revokedBefore || typeof mirid !== 'string') return;
+    const now = Date.now();
+    const key = mirid.toLowerCase();
+    let entry = this.revokedCache.get(key);
+    if (!entry || now - entry.at >= 1000) {
+      entry = { at: now, revokedBefore: await this.revokedBefore(mirid) };
+      if (this.revokedCache.size >= CACHE_LIMIT) this.revokedCache.delete(this.revokedCache.keys().next().value!);
+      this.revokedCache.set(key, entry);
+    }
+    // iat has whole seconds: a token is revoked when it was issued in a second before the revocation's, so a token issued
+    // right after a revocation is never refused (one issued in the same second just before it may be accepted).
+    const iat = typeof principal.claims.iat === 'number' ? principal.claims.iat : 0;
+    if (entry.revokedBefore > 0 && iat < Math.floor(entry.revokedBefore / 1000)) throw armErrors.invalidToken('The token has been revoked.');
   }
 
   private async verifyUncached(token: string, nowSeconds: number): Promise<Principal> {
@@ -71,7 +102,7 @@ export class TokenVerifier {
     if (typeof payload.exp !== 'number') throw armErrors.invalidToken("The token has no 'exp' claim.");
     const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
     if (!audience || !this.audiences.includes(audience)) throw armErrors.wrongAudience(audience ?? '', this.audiences);
-    if (payload.iss !== this.issuer) throw armErrors.wrongTenant(String(payload.iss ?? ''));
+    if (typeof payload.iss !== 'string' || !this.issuers.includes(payload.iss)) throw armErrors.wrongTenant(String(payload.iss ?? ''));
     if (typeof payload.oid !== 'string' || typeof payload.tid !== 'string') throw armErrors.invalidToken("The token has no 'oid' or 'tid' claim.");
     return { tenantId: payload.tid, objectId: payload.oid, appId: typeof payload.appid === 'string' ? payload.appid : undefined, claims: payload };
   }

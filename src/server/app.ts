@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ArmError, armErrors } from '../arm/errors.js';
 import { registerOAuthRoutes } from '../directory/oauth/routes.js';
 import { registerGraphRoutes } from '../directory/graph/routes.js';
+import { registerAppServiceRoutes } from '../tokens/appService.js';
 import { registerArmRoutes } from './armRoutes.js';
 import type { ServerContext } from './context.js';
 import { metadataEndpoints } from './metadataEndpoints.js';
@@ -56,6 +57,7 @@ export function buildApp(server: ServerContext, options: { https: { cert: string
   app.get('/metadata/endpoints', async () => metadataEndpoints(server.publicUrl));
   registerOAuthRoutes(app, server);
   registerGraphRoutes(app, server);
+  registerAppServiceRoutes(app, server);
   registerArmRoutes(app, server, buildRegistry());
   return app;
 }

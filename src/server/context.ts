@@ -4,6 +4,7 @@ import type { TokenIssuer } from '../directory/issuer.js';
 import type { TokenVerifier } from '../directory/tokenVerifier.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RbacEvaluator } from '../rbac/evaluator.js';
+import type { WorkloadTokens } from '../tokens/workloadToken.js';
 
 /** What every part of a running server shares: built once in the composition root. */
 export interface ServerContext {
@@ -22,4 +23,6 @@ export interface ServerContext {
   background: Set<Promise<unknown>>;
   /** Role assignments and definitions, answered from memory (src/rbac/evaluator.ts). */
   rbac: RbacEvaluator;
+  /** The workload token service behind `/msi/token` (src/tokens/). */
+  workloadTokens: WorkloadTokens;
 }

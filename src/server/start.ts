@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { KeyEncryptionKey } from '../directory/keyEncryption.js';
 import { SigningKeys } from '../directory/signingKeys.js';
-import { TokenIssuer } from '../directory/issuer.js';
+import { stsIssuer, TokenIssuer, type IssuerStyle } from '../directory/issuer.js';
 import { TokenVerifier } from '../directory/tokenVerifier.js';
 import { openDatabase } from '../store/database.js';
 import { resumeGroupDeletions } from '../providers/resources/groupDeletion.js';
@@ -13,6 +13,9 @@ import { ensureAdminOwner } from '../rbac/adminOwner.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
 import type { ServerContext } from './context.js';
 import { ensureLocalTls } from './tls.js';
+import { WorkloadTokens } from '../tokens/workloadToken.js';
+import { identityRevokedBefore } from '../providers/compute/hostIdentities.js';
+import type { RateLimitOptions } from '../tokens/rateLimit.js';
 
 export interface ServerOptions {
   host: string;
@@ -32,6 +35,17 @@ export interface ServerOptions {
   keyEncryptionKeyFile?: string;
   /** RBAC: 'enforce' (the default), or 'bypass' to compare the cost of enforcement (bench only). */
   rbac?: RbacMode;
+  /** Lifetime of workload (managed identity) tokens; default 86400 s, about Azure's 24 h. */
+  tokenLifetimeSeconds?: number;
+  /** `sts`: workload tokens carry `iss` = `https://sts.windows.net/{tid}/` (ARM then accepts that issuer too); default `amity`. */
+  issuerStyle?: IssuerStyle;
+  /** Per-host throttling of the workload token endpoint: Azure's 20/s and 5 concurrent (the default), other figures, or `false`. */
+  hostRateLimit?: boolean | RateLimitOptions;
+  /** Signing key schedule: rotate after this many days (default 30), publishing the new key this long before it signs (default 600 s). */
+  keyRotationDays?: number;
+  keyPublishDelaySeconds?: number;
+  /** How often the keys are re-read from the database (another node's or the command's rotation); default 60 s. */
+  keyReloadSeconds?: number;
 }
 
 export interface BootstrapFile {
@@ -72,13 +86,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? { cert: fs.readFileSync(options.tlsCert, 'utf8'), key: fs.readFileSync(options.tlsKey, 'utf8'), caCertPath: undefined, caBundlePath: undefined }
       : await ensureLocalTls(path.join(dataDir, 'tls'), [options.host, ...(options.hostnames ?? [])].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
 
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400;
+  if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 60) throw new Error('the token lifetime must be a whole number of seconds, at least 60');
+  const issuerStyle = options.issuerStyle ?? 'amity';
+  if (issuerStyle !== 'amity' && issuerStyle !== 'sts') throw new Error(`unknown issuer style '${String(issuerStyle)}' (amity or sts)`);
   const database = await openDatabase(options.database ?? path.join(dataDir, 'amity.db'));
   let boot: BootstrapResult;
   let keys: SigningKeys;
   try {
     boot = await bootstrap(database, kek);
     await ensureAdminOwner(database);
-    keys = new SigningKeys(database.db, kek);
+    keys = new SigningKeys(database.db, kek, {
+      maxTokenLifetimeSeconds: Math.max(3600, tokenLifetimeSeconds),
+      ...(options.keyRotationDays !== undefined ? { rotateAfterDays: options.keyRotationDays } : {}),
+      ...(options.keyPublishDelaySeconds !== undefined ? { publishDelaySeconds: options.keyPublishDelaySeconds } : {}),
+      ...(options.keyReloadSeconds !== undefined ? { reloadIntervalSeconds: options.keyReloadSeconds } : {}),
+    });
     await keys.init();
   } catch (e) {
     await database.close();
@@ -103,9 +126,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   const armEndpoint = `${publicUrl}/`;
   context.publicUrl = publicUrl;
-  context.issuer = new TokenIssuer(keys, publicUrl);
+  context.issuer = new TokenIssuer(keys, publicUrl, undefined, { lifetimeSeconds: tokenLifetimeSeconds, issuerStyle });
   context.armAudiences = armAudiencesFor(publicUrl);
-  context.verifier = new TokenVerifier(keys, context.issuer.issuerFor(boot.tenantId), context.armAudiences);
+  const armIssuers = [context.issuer.issuerFor(boot.tenantId), ...(issuerStyle === 'sts' ? [stsIssuer(boot.tenantId)] : [])];
+  context.verifier = new TokenVerifier(keys, armIssuers, context.armAudiences, (id) => identityRevokedBefore(database.db, id));
+  const rateLimit = options.hostRateLimit ?? true;
+  context.workloadTokens = new WorkloadTokens(context, { rateLimit: rateLimit === true ? undefined : rateLimit });
+  keys.startSchedule();
   context.graphVerifier = new TokenVerifier(keys, context.issuer.issuerFor(boot.tenantId), graphAudiencesFor(publicUrl));
   await resumeGroupDeletions(context);
 
@@ -138,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bootstrapFile,
     context,
     async close() {
+      keys.stopSchedule();
       await app.close();
       await Promise.allSettled([...context.background]);
       await database.close();

@@ -4,10 +4,9 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { hashSecret } from '../../src/directory/secrets.js';
 import { principalStore } from '../../src/store/principals.js';
-import type { ResourceRow } from '../../src/store/resources.js';
 import type { HttpResponse } from '../support/http.js';
 import type { TestServer } from '../support/server.js';
-import { assertArmError, assertOk, createGroup, forEachBackend, groupPath, identityPath, pathOfLink } from '../arm/helpers.js';
+import { addFillerRows, assertArmError, assertOk, createGroup, forEachBackend, groupPath, identityPath, pathOfLink } from '../arm/helpers.js';
 
 const LOG_API = '2015-04-01';
 
@@ -76,33 +75,6 @@ function assertEvent(s: TestServer, event: any, w: { correlationId: string; clie
   assert.ok(Math.abs(Date.parse(event.eventTimestamp) - Date.now()) < 5 * 60 * 1000, event.eventTimestamp);
   const provider = e.action.split('/')[0];
   assert.deepEqual(event.resourceProviderName, { value: provider, localizedValue: provider });
-}
-
-/** Only for the group scenario below: large groups are deleted in the background. */
-async function addFillerRows(s: TestServer, group: string, count: number): Promise<void> {
-  const db = s.running.context.database.db;
-  const now = new Date().toISOString();
-  const rows: ResourceRow[] = Array.from({ length: count }, (_, i) => {
-    const id = `/subscriptions/${s.subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/filler-${i}`;
-    return {
-      key: id.toLowerCase(),
-      id,
-      type: 'microsoft.managedidentity/userassignedidentities',
-      subscription_id: s.subscriptionId.toLowerCase(),
-      resource_group: group.toLowerCase(),
-      parent_key: '',
-      name: `filler-${i}`,
-      location: 'westus',
-      tags: '{}',
-      properties: JSON.stringify({ tenantId: s.tenantId, principalId: crypto.randomUUID(), clientId: crypto.randomUUID(), isolationScope: 'None' }),
-      etag: crypto.randomUUID(),
-      created_at: now,
-      changed_at: now,
-      created_by: 'test',
-      changed_by: 'test',
-    };
-  });
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('resources').values(rows.slice(i, i + 500)).execute();
 }
 
 /** A second service principal with a secret, holding no role: its ARM token. */

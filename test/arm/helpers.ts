@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import https from 'node:https';
 import { after, before, describe } from 'node:test';
+import type { ResourceRow } from '../../src/store/resources.js';
 import { backends, type Backend } from '../support/backends.js';
 import type { HttpResponse } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -112,6 +114,41 @@ export async function createIdentities(s: TestServer, group: string, prefix: str
     }
   } finally {
     agent.destroy();
+  }
+}
+
+/**
+ * Writes `count` identity rows (`filler-<i>`, westus) straight into the store, 1000 to an insert. Large groups are
+ * deleted in the background, and deleting 500 identities takes a few milliseconds on SQLite, all within one turn
+ * of the event loop a test shares with the server, so nothing could be observed in between; filler rows make a
+ * group large without hundreds of requests and stretch the background deletion over many batches.
+ */
+export async function addFillerRows(s: TestServer, group: string, count: number): Promise<void> {
+  const db = s.running.context.database.db;
+  const now = new Date().toISOString();
+  for (let i = 0; i < count; i += 1000) {
+    const rows: ResourceRow[] = Array.from({ length: Math.min(1000, count - i) }, (_, j) => {
+      const name = `filler-${i + j}`;
+      const id = `/subscriptions/${s.subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+      return {
+        key: id.toLowerCase(),
+        id,
+        type: 'microsoft.managedidentity/userassignedidentities',
+        subscription_id: s.subscriptionId.toLowerCase(),
+        resource_group: group.toLowerCase(),
+        parent_key: '',
+        name,
+        location: 'westus',
+        tags: '{}',
+        properties: JSON.stringify({ tenantId: s.tenantId, principalId: crypto.randomUUID(), clientId: crypto.randomUUID(), isolationScope: 'None' }),
+        etag: crypto.randomUUID(),
+        created_at: now,
+        changed_at: now,
+        created_by: 'test',
+        changed_by: 'test',
+      };
+    });
+    await db.insertInto('resources').values(rows).execute();
   }
 }
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { test } from 'node:test';
-import type { ResourceRow } from '../../src/store/resources.js';
 import type { TestServer } from '../support/server.js';
 import {
+  addFillerRows,
   assertArmError,
   assertOk,
   createGroup,
@@ -27,40 +26,6 @@ function assertGroup(s: TestServer, body: any, name: string, location: string, t
     tags,
     properties: { provisioningState },
   });
-}
-
-/**
- * Writes identity rows straight into the store. Deleting 500 identities takes a few milliseconds on
- * SQLite, all within one turn of the event loop this test shares with the server, so nothing could be
- * observed in between; filler rows stretch the background deletion over many batches.
- */
-async function addFillerRows(s: TestServer, group: string, count: number): Promise<void> {
-  const db = s.running.context.database.db;
-  const now = new Date().toISOString();
-  for (let i = 0; i < count; i += 1000) {
-    const rows: ResourceRow[] = Array.from({ length: Math.min(1000, count - i) }, (_, j) => {
-      const name = `filler-${i + j}`;
-      const id = `/subscriptions/${s.subscriptionId}/resourceGroups/${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
-      return {
-        key: id.toLowerCase(),
-        id,
-        type: 'microsoft.managedidentity/userassignedidentities',
-        subscription_id: s.subscriptionId.toLowerCase(),
-        resource_group: group.toLowerCase(),
-        parent_key: '',
-        name,
-        location: 'westus',
-        tags: '{}',
-        properties: JSON.stringify({ tenantId: s.tenantId, principalId: crypto.randomUUID(), clientId: crypto.randomUUID(), isolationScope: 'None' }),
-        etag: crypto.randomUUID(),
-        created_at: now,
-        changed_at: now,
-        created_by: 'test',
-        changed_by: 'test',
-      };
-    });
-    await db.insertInto('resources').values(rows).execute();
-  }
 }
 
 await forEachBackend((server) => {

@@ -1,29 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../support/server.js';
+import { runScenario, scenarioEnv } from '../support/sdkChild.js';
 import { createServicePrincipal } from '../rbac/support.js';
 
 const scenario = path.join(path.dirname(fileURLToPath(import.meta.url)), 'authorizationScenario.ts');
-
-function withoutAzureSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^(AZURE_|MSAL_|IDENTITY_|MSI_|IMDS_)/i.test(k) && !/_proxy$/i.test(k)));
-}
-
-function runScenario(env: Record<string, string>): Promise<any> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', scenario], { env: { ...withoutAzureSettings(process.env), ...env }, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`authorizationScenario failed (${error.code ?? error.signal}):\n${stderr}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? ''));
-      } catch {
-        reject(new Error(`authorizationScenario printed no JSON result:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
 
 test('@azure/arm-authorization manages role definitions and assignments; a second principal is denied, then allowed', async (t) => {
   const s = await startTestServer();
@@ -31,20 +14,7 @@ test('@azure/arm-authorization manages role definitions and assignments; a secon
   let sp: Awaited<ReturnType<typeof createServicePrincipal>>;
   try {
     sp = await createServicePrincipal(s, 'sdk-second-sp');
-    r = await runScenario({
-      NODE_EXTRA_CA_CERTS: s.caCertPath,
-      AMITY_URL: s.url,
-      AMITY_TENANT_ID: s.tenantId,
-      AMITY_SUBSCRIPTION_ID: s.subscriptionId,
-      AMITY_CLIENT_ID: s.clientId,
-      AMITY_CLIENT_SECRET: s.clientSecret,
-      AMITY_SP_CLIENT_ID: sp.clientId,
-      AMITY_SP_CLIENT_SECRET: sp.clientSecret,
-      AMITY_SP_OBJECT_ID: sp.objectId,
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '127.0.0.1,localhost',
-    });
+    r = await runScenario(scenario, scenarioEnv(s, { AMITY_SP_CLIENT_ID: sp.clientId, AMITY_SP_CLIENT_SECRET: sp.clientSecret, AMITY_SP_OBJECT_ID: sp.objectId }));
   } finally {
     await s.close();
   }

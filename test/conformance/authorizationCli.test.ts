@@ -1,19 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startTestServer } from '../support/server.js';
-import { Az, requireAz, servicePrincipalLogin, useCloud } from '../support/azureCli.js';
+import { servicePrincipalLogin, useCloud, withAzServer } from '../support/azureCli.js';
 import { createServicePrincipal } from '../rbac/support.js';
 
 // The unmodified Debian az: `az rest --method put` creates a role assignment (the packaged
 // `az role assignment create` crashes locally before sending anything) and `az role assignment delete --ids`
 // deletes it; a second service principal's access follows.
 
-test('az rest --method put creates a role assignment and az role assignment delete --ids removes it', async (t) => {
-  if (!requireAz(t)) return;
-  const s = await startTestServer();
-  const az = new Az(s.caBundlePath, 'amity-az-rbac-');
-  try {
+test('az rest --method put creates a role assignment and az role assignment delete --ids removes it', (t) =>
+  withAzServer(t, async (az, s) => {
     const sub = `/subscriptions/${s.subscriptionId}`;
     const rg = `${sub}/resourceGroups/cli-rbac`;
     await useCloud(az, s, 'AmityRbac');
@@ -44,8 +40,5 @@ test('az rest --method put creates a role assignment and az role assignment dele
     const gone = await s.arm('GET', `${created.id}?api-version=2022-04-01`);
     assert.equal(gone.status, 404);
     assert.equal((await sp.arm('DELETE', identity)).status, 403);
-  } finally {
-    az.dispose();
-    await s.close();
-  }
-});
+  }, 'amity-az-rbac-'),
+);

@@ -5,29 +5,13 @@
 // Env: AMITY_URL, AMITY_TENANT_ID, AMITY_SUBSCRIPTION_ID, AMITY_CLIENT_ID, AMITY_CLIENT_SECRET (the admin),
 //      AMITY_SP_CLIENT_ID, AMITY_SP_CLIENT_SECRET, AMITY_SP_OBJECT_ID (a second service principal with no role).
 import crypto from 'node:crypto';
-import { ClientSecretCredential } from '@azure/identity';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { ResourceManagementClient } from '@azure/arm-resources';
+import { collect, credentialFor, env, MANAGEMENT_SCOPE, report, subscriptionId, url } from '../support/sdkScenarioEnv.js';
 
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-}
-
-const url = env('AMITY_URL');
-const tenantId = env('AMITY_TENANT_ID');
-const subscriptionId = env('AMITY_SUBSCRIPTION_ID');
-const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
 const options = { endpoint: url, credentialScopes: [MANAGEMENT_SCOPE] };
 const MI_CONTRIBUTOR = 'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59';
-
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
-}
 
 async function failure(fn: () => Promise<unknown>): Promise<Record<string, unknown>> {
   try {
@@ -40,8 +24,8 @@ async function failure(fn: () => Promise<unknown>): Promise<Record<string, unkno
 }
 
 async function main(): Promise<Record<string, unknown>> {
-  const admin = new ClientSecretCredential(tenantId, env('AMITY_CLIENT_ID'), env('AMITY_CLIENT_SECRET'), { authorityHost: url, disableInstanceDiscovery: true });
-  const sp = new ClientSecretCredential(tenantId, env('AMITY_SP_CLIENT_ID'), env('AMITY_SP_CLIENT_SECRET'), { authorityHost: url, disableInstanceDiscovery: true });
+  const admin = credentialFor(env('AMITY_CLIENT_ID'), env('AMITY_CLIENT_SECRET'));
+  const sp = credentialFor(env('AMITY_SP_CLIENT_ID'), env('AMITY_SP_CLIENT_SECRET'));
   const spObjectId = env('AMITY_SP_OBJECT_ID');
   const authz = new AuthorizationManagementClient(admin, subscriptionId, options);
   const resources = new ResourceManagementClient(admin, subscriptionId, options);
@@ -110,12 +94,4 @@ async function main(): Promise<Record<string, unknown>> {
   };
 }
 
-main().then(
-  (r) => {
-    process.stdout.write(`${JSON.stringify(r)}\n`);
-  },
-  (e) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+report(main);

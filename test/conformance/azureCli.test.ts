@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../support/server.js';
-import { Az, claimsOf, login, requireAz, servicePrincipalLogin, useCloud } from '../support/azureCli.js';
+import { claimsOf, login, servicePrincipalLogin, useCloud, withAzServer } from '../support/azureCli.js';
 
 // The real Azure CLI (Debian package azure-cli 2.45), unmodified, against the server: the seed article's
 // `az identity create/list/delete` plus what it needs first (cloud registration, service-principal login, groups).
@@ -9,12 +8,9 @@ import { Az, claimsOf, login, requireAz, servicePrincipalLogin, useCloud } from 
 const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const MSI_API_VERSION = '2024-11-30';
 
-test('az (Debian azure-cli) manages groups and user-assigned identities on a custom cloud', async (t) => {
-  if (!requireAz(t)) return;
-  const s = await startTestServer();
-  const az = new Az(s.caBundlePath);
-  const sub = s.subscriptionId;
-  try {
+test('az (Debian azure-cli) manages groups and user-assigned identities on a custom cloud', (t) =>
+  withAzServer(t, async (az, s) => {
+    const sub = s.subscriptionId;
     await t.test('cloud register with every endpoint given, cloud set', async () => {
       await useCloud(az, s, 'Amity');
     });
@@ -131,17 +127,11 @@ test('az (Debian azure-cli) manages groups and user-assigned identities on a cus
       assert.equal(await az.ok('group', 'exists', '-n', 'rg1'), false);
       assert.deepEqual(await az.ok('identity', 'list'), []);
     });
-  } finally {
-    az.dispose();
-    await s.close();
-  }
-});
+  }),
+);
 
-test('az cloud register with only the ARM endpoint learns the rest from /metadata/endpoints', async (t) => {
-  if (!requireAz(t)) return;
-  const s = await startTestServer();
-  const az = new Az(s.caBundlePath);
-  try {
+test('az cloud register with only the ARM endpoint learns the rest from /metadata/endpoints', (t) =>
+  withAzServer(t, async (az, s) => {
     // az fetches `<arm>/metadata/endpoints`, i.e. `//metadata/endpoints` for an endpoint ending in `/`.
     await az.ok('cloud', 'register', '-n', 'Amity2', '--endpoint-resource-manager', `${s.url}/`);
     const cloud = await az.ok('cloud', 'show', '-n', 'Amity2');
@@ -156,8 +146,5 @@ test('az cloud register with only the ARM endpoint learns the rest from /metadat
     await az.ok('group', 'create', '-n', 'rg2', '-l', 'eastus');
     const id = await az.ok('identity', 'create', '-g', 'rg2', '-n', 'via-metadata');
     assert.equal(id.location, 'eastus');
-  } finally {
-    az.dispose();
-    await s.close();
-  }
-});
+  }),
+);

@@ -1,17 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../support/server.js';
-import { Az, registerCloud, requireAz, servicePrincipalLogin, useCloud } from '../support/azureCli.js';
+import { Az, registerCloud, servicePrincipalLogin, useCloud, withAzServer } from '../support/azureCli.js';
 
 // The real Azure CLI (Debian azure-cli 2.45), unmodified, against Amity's Microsoft Graph subset: `az ad user`,
 // `az ad sp create-for-rbac`, `az ad sp list/show`, once the cloud's microsoftGraphResourceId is set with
 // `az cloud update --cloud-config '{"endpoints":{"microsoftGraphResourceId":"<url>/msgraph/"}}'`.
 
-test('az ad (Debian azure-cli) manages users and service principals through the Graph endpoint', async (t) => {
-  if (!requireAz(t)) return;
-  const s = await startTestServer();
-  const az = new Az(s.caBundlePath);
-  try {
+test('az ad (Debian azure-cli) manages users and service principals through the Graph endpoint', (t) =>
+  withAzServer(t, async (az, s) => {
     await t.test('cloud register, microsoftGraphResourceId via cloud update, login', async () => {
       await registerCloud(az, s, 'AmityGraph');
       await az.ok('cloud', 'update', '-n', 'AmityGraph', '--cloud-config', JSON.stringify({ endpoints: { microsoftGraphResourceId: `${s.url}/msgraph/` } }));
@@ -123,8 +119,5 @@ test('az ad (Debian azure-cli) manages users and service principals through the 
       const byName = await az.ok('ad', 'sp', 'list', '--display-name', 'graph-id');
       assert.deepEqual(byName.map((x: any) => x.id), [id.principalId]);
     });
-  } finally {
-    az.dispose();
-    await s.close();
-  }
-});
+  }),
+);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { approveDeviceCode } from '../support/devicePage.js';
-import { AZ_TIMEOUT_MS, Az, claimsOf, requireAz, useCloud } from '../support/azureCli.js';
+import { AZ_TIMEOUT_MS, Az, claimsOf, useCloud, withAzServer } from '../support/azureCli.js';
 import { createUser } from '../../src/directory/users.js';
 
 // The real Azure CLI (Debian azure-cli 2.45), unmodified, signing in users against the ADFS endpoints:
@@ -26,11 +26,8 @@ async function checkSignedIn(az: Az, s: TestServer, upn: string, objectId: strin
   assert.equal(account.tenantId, s.tenantId);
 }
 
-test('az login -u -p signs a user in; a wrong password fails with AADSTS50126', async (t) => {
-  if (!requireAz(t)) return;
-  const s = await startTestServer();
-  const az = new Az(s.caBundlePath);
-  try {
+test('az login -u -p signs a user in; a wrong password fails with AADSTS50126', (t) =>
+  withAzServer(t, async (az, s) => {
     const user = await createUser(s.running.context.database.db, s.tenantId, { userPrincipalName: 'ada@amity.local', displayName: 'Ada Lovelace', password: 'Engine-1843!' });
     await useCloud(az, s, 'Amity');
 
@@ -45,17 +42,11 @@ test('az login -u -p signs a user in; a wrong password fails with AADSTS50126', 
       assert.deepEqual(entry.user, { name: 'ada@amity.local', type: 'user' });
     }
     await checkSignedIn(az, s, 'ada@amity.local', user.object_id);
-  } finally {
-    az.dispose();
-    await s.close();
-  }
-});
+  }),
+);
 
-test('az login --use-device-code: the code az prints is approved on the device page and az finishes signed in', async (t) => {
-  if (!requireAz(t)) return;
-  const s = await startTestServer();
-  const az = new Az(s.caBundlePath);
-  try {
+test('az login --use-device-code: the code az prints is approved on the device page and az finishes signed in', (t) =>
+  withAzServer(t, async (az, s) => {
     const user = await createUser(s.running.context.database.db, s.tenantId, { userPrincipalName: 'linus@amity.local', displayName: 'Linus', password: 'Kernel-1991!' });
     await useCloud(az, s, 'Amity');
 
@@ -92,8 +83,5 @@ test('az login --use-device-code: the code az prints is approved on the device p
     assert.ok(entries.length >= 1, stdout);
     assert.deepEqual(entries[0].user, { name: 'linus@amity.local', type: 'user' });
     await checkSignedIn(az, s, 'linus@amity.local', user.object_id);
-  } finally {
-    az.dispose();
-    await s.close();
-  }
-});
+  }),
+);

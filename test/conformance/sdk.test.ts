@@ -1,56 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../support/server.js';
+import { runScenario, scenarioEnv } from '../support/sdkChild.js';
 
 const scenario = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sdkScenario.ts');
 const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The caller's environment minus anything that would steer the SDK elsewhere (AZURE_*, proxies). */
-function withoutAzureSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^(AZURE_|MSAL_|IDENTITY_|MSI_|IMDS_)/i.test(k) && !/_proxy$/i.test(k)));
-}
-
-/** Runs sdkScenario.ts in a child process that trusts the server's CA (Node reads NODE_EXTRA_CA_CERTS only at start-up). */
-function runScenario(env: Record<string, string>): Promise<any> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', scenario],
-      { env: { ...withoutAzureSettings(process.env), ...env }, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`sdkScenario failed (${error.code ?? error.signal}):\n${stderr}`));
-        const last = stdout.trim().split('\n').pop() ?? '';
-        try {
-          resolve(JSON.parse(last));
-        } catch {
-          reject(new Error(`sdkScenario printed no JSON result:\n${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
-}
-
 test('the Azure SDK for JavaScript (identity, arm-resources, arm-msi) works unmodified against the server', async (t) => {
   const s = await startTestServer();
   let r: any;
   try {
-    r = await runScenario({
-      NODE_EXTRA_CA_CERTS: s.caCertPath,
-      AMITY_URL: s.url,
-      AMITY_TENANT_ID: s.tenantId,
-      AMITY_SUBSCRIPTION_ID: s.subscriptionId,
-      AMITY_CLIENT_ID: s.clientId,
-      AMITY_CLIENT_SECRET: s.clientSecret,
-      // Anything but this server goes to a proxy that refuses connections: the scenario must not need the internet
-      // (e.g. login.microsoftonline.com instance discovery).
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '127.0.0.1,localhost',
-    });
+    // In a child process that trusts the server's CA (Node reads NODE_EXTRA_CA_CERTS only at start-up).
+    r = await runScenario(scenario, scenarioEnv(s));
   } finally {
     await s.close();
   }

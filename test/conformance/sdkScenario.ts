@@ -3,23 +3,13 @@
 // NODE_EXTRA_CA_CERTS (the server's CA) only at start-up. Any unexpected failure exits non-zero with the error.
 //
 // Env: AMITY_URL, AMITY_TENANT_ID, AMITY_SUBSCRIPTION_ID, AMITY_CLIENT_ID, AMITY_CLIENT_SECRET.
-import { ClientSecretCredential } from '@azure/identity';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { ResourceManagementClient } from '@azure/arm-resources';
+import { collect, credentialFor, env, MANAGEMENT_SCOPE, report, subscriptionId, url } from '../support/sdkScenarioEnv.js';
 
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-}
-
-const url = env('AMITY_URL');
-const tenantId = env('AMITY_TENANT_ID');
-const subscriptionId = env('AMITY_SUBSCRIPTION_ID');
 const clientId = env('AMITY_CLIENT_ID');
 const clientSecret = env('AMITY_CLIENT_SECRET');
 
-const MANAGEMENT_SCOPE = 'https://management.azure.com/.default';
 const BULK_IN_RG1 = 120;
 const BULK_IN_RG2 = 5;
 /** The server deletes a group holding at least this many resources in the background (202 + Location): BATCH in src/providers/resources/groupDeletion.ts. */
@@ -56,12 +46,6 @@ async function expectFailure(what: string, fn: () => Promise<unknown>): Promise<
   throw new Error(`${what} succeeded but should have failed`);
 }
 
-async function collect<T>(iter: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iter) out.push(item);
-  return out;
-}
-
 /** Runs `fn` over `items` with a few requests in flight, as a real provisioning script would. */
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -73,7 +57,7 @@ async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise
 }
 
 async function main(): Promise<Record<string, unknown>> {
-  const credential = new ClientSecretCredential(tenantId, clientId, clientSecret, { authorityHost: url, disableInstanceDiscovery: true });
+  const credential = credentialFor(clientId, clientSecret);
   const managementToken = await credential.getToken(MANAGEMENT_SCOPE);
   const endpointToken = await credential.getToken(`${url}/.default`);
 
@@ -140,7 +124,7 @@ async function main(): Promise<Record<string, unknown>> {
   const identitiesLeft = await collect(msi.userAssignedIdentities.listBySubscription());
 
   // Wrong secret: the credential reports Entra's error
-  const wrong = new ClientSecretCredential(tenantId, clientId, `${clientSecret}x`, { authorityHost: url, disableInstanceDiscovery: true });
+  const wrong = credentialFor(clientId, `${clientSecret}x`);
   const wrongSecret = await expectFailure('a wrong secret', () => wrong.getToken(MANAGEMENT_SCOPE));
 
   return {
@@ -177,12 +161,4 @@ async function main(): Promise<Record<string, unknown>> {
   };
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(JSON.stringify(result) + '\n');
-  },
-  (e) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n${JSON.stringify(errorFacts(e))}\n`);
-    process.exit(1);
-  },
-);
+report(main, (e) => JSON.stringify(errorFacts(e)));

@@ -1,27 +1,14 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { startPostgres } from '../support/postgres.js';
-import { startTestServer } from '../support/server.js';
+import { startPostgresForFile } from '../support/postgres.js';
+import { startJoinedNodes } from '../support/server.js';
 import { assign, createServicePrincipal, unassign } from './support.js';
 
-const pg = await startPostgres();
-after(async () => {
-  if (!('skip' in pg)) await pg.stop();
-});
+const pg = await startPostgresForFile();
 
 test('a second node on the same PostgreSQL sees an assignment change within about a second', { skip: 'skip' in pg ? pg.skip : false }, async () => {
   if ('skip' in pg) return;
-  const database = await pg.createDatabase();
-  const keyEncryptionKey = crypto.randomBytes(32).toString('hex');
-  const a = await startTestServer({ database, extra: { keyEncryptionKey } });
-  const bDir = fs.mkdtempSync(path.join(a.dataDir, '..', 'amity-rbac-node-b-'));
-  const b = await startTestServer({ database, dataDir: bDir, extra: { keyEncryptionKey, publicUrl: a.url }, joining: a }).catch(async (e) => {
-    await a.close();
-    throw e;
-  });
+  const { a, b, close } = await startJoinedNodes(await pg.createDatabase(), 'amity-rbac-node-b-');
   try {
     const rg = `/subscriptions/${a.subscriptionId}/resourceGroups/shared-rbac`;
     assert.equal((await a.arm('PUT', `${rg}?api-version=2021-04-01`, { location: 'westus' })).status, 201);
@@ -48,8 +35,6 @@ test('a second node on the same PostgreSQL sees an assignment change within abou
     assert.equal(status, 403, 'node B never saw the removal');
     assert.ok(revokeLag <= 2000, `node B saw the removal after ${revokeLag} ms`);
   } finally {
-    await b.close();
-    fs.rmSync(bDir, { recursive: true, force: true });
-    await a.close();
+    await close();
   }
 });

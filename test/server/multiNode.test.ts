@@ -1,28 +1,18 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startPostgres } from '../support/postgres.js';
-import { startTestServer } from '../support/server.js';
+import { startPostgresForFile } from '../support/postgres.js';
+import { startJoinedNodes, startTestServer } from '../support/server.js';
 
-const pg = await startPostgres();
-after(async () => {
-  if (!('skip' in pg)) await pg.stop();
-});
+const pg = await startPostgresForFile();
 
 test('two nodes on one PostgreSQL share the tenant, the keys and the data', { skip: 'skip' in pg ? pg.skip : false }, async () => {
   if ('skip' in pg) return;
-  const database = await pg.createDatabase();
-  const keyEncryptionKey = crypto.randomBytes(32).toString('hex');
-  const a = await startTestServer({ database, extra: { keyEncryptionKey } });
   // The second node has an empty data folder: it must join, not bootstrap a second tenant. Both nodes
   // answer under one public URL (here node A's own, as a load balancer's would be).
-  const bDir = fs.mkdtempSync(path.join(a.dataDir, '..', 'amity-node-b-'));
-  const b = await startTestServer({ database, dataDir: bDir, extra: { keyEncryptionKey, publicUrl: a.url }, joining: a }).catch(async (e) => {
-    await a.close();
-    throw e;
-  });
+  const { a, b, bDir, close } = await startJoinedNodes(await pg.createDatabase(), 'amity-node-b-');
   try {
     assert.equal(fs.existsSync(path.join(bDir, 'bootstrap.json')), false, 'the joining node must not bootstrap again');
     assert.equal(b.running.tenantId, a.tenantId);
@@ -35,9 +25,7 @@ test('two nodes on one PostgreSQL share the tenant, the keys and the data', { sk
     assert.equal(seen.status, 200, seen.text);
     assert.equal(seen.body.name, 'shared');
   } finally {
-    await b.close();
-    fs.rmSync(bDir, { recursive: true, force: true });
-    await a.close();
+    await close();
   }
 });
 

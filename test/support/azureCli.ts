@@ -4,7 +4,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestServer } from './server.js';
+import { startTestServer, type TestServer } from './server.js';
 
 /**
  * Driving the real Azure CLI (Debian package azure-cli 2.45), unmodified, against a test server: a private
@@ -146,4 +146,20 @@ export function servicePrincipalLogin(clientId: string, secret: string, tenantId
 /** Signs in as the server's bootstrap service principal (with `secret`, by default its own); the result is not checked. */
 export function login(az: Az, s: TestServer, secret = s.clientSecret): Promise<AzResult> {
   return az.run(...servicePrincipalLogin(s.clientId, secret, s.tenantId));
+}
+
+/**
+ * The frame of an az test: checks az is there (see requireAz), starts a server and a private az against it, runs
+ * `fn`, and removes both whatever happens.
+ */
+export async function withAzServer(t: TestContext, fn: (az: Az, s: TestServer) => Promise<void>, homePrefix?: string): Promise<void> {
+  if (!requireAz(t)) return;
+  const s = await startTestServer();
+  const az = new Az(s.caBundlePath, homePrefix);
+  try {
+    await fn(az, s);
+  } finally {
+    az.dispose();
+    await s.close();
+  }
 }

@@ -5,6 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -186,6 +187,15 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** startPostgres for the tests of one file: the cluster is stopped once they are done. */
+export async function startPostgresForFile(): Promise<PgCluster | { skip: string }> {
+  const cluster = await startPostgres();
+  after(async () => {
+    if (!('skip' in cluster)) await cluster.stop();
+  });
+  return cluster;
 }
 
 function missing(reason: string): { skip: string } {

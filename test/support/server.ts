@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,4 +105,29 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   };
   return server;
+}
+
+/**
+ * Two nodes on one database sharing a fresh key-encryption key. Node A bootstraps; node B starts with an empty
+ * data folder of its own (`bDirPrefix`, next to A's) and joins, answering under A's URL as a load balancer's
+ * would be. `close` stops both and removes B's folder.
+ */
+export async function startJoinedNodes(database: string, bDirPrefix: string): Promise<{ a: TestServer; b: TestServer; bDir: string; close(): Promise<void> }> {
+  const keyEncryptionKey = crypto.randomBytes(32).toString('hex');
+  const a = await startTestServer({ database, extra: { keyEncryptionKey } });
+  const bDir = fs.mkdtempSync(path.join(a.dataDir, '..', bDirPrefix));
+  const b = await startTestServer({ database, dataDir: bDir, extra: { keyEncryptionKey, publicUrl: a.url }, joining: a }).catch(async (e) => {
+    await a.close();
+    throw e;
+  });
+  return {
+    a,
+    b,
+    bDir,
+    async close() {
+      await b.close();
+      fs.rmSync(bDir, { recursive: true, force: true });
+      await a.close();
+    },
+  };
 }

@@ -9,6 +9,8 @@ export interface IdentityProperties extends Record<string, unknown> {
   clientId: string;
   isolationScope: 'None' | 'Regional';
   assignmentRestrictions: { providers: string[] };
+  /** Set by revokeTokens (ms since epoch): tokens issued before it are no longer accepted. Never shown to clients. */
+  tokensRevokedBefore?: number;
 }
 
 const ISOLATION_SCOPES = ['None', 'Regional'] as const;
@@ -26,6 +28,7 @@ export function identityProperties({ input, apiVersion, existing }: PropertiesIn
     clientId: current?.clientId ?? '',
     isolationScope: current?.isolationScope ?? 'None',
     assignmentRestrictions: current?.assignmentRestrictions ?? { providers: [] },
+    ...(current?.tokensRevokedBefore ? { tokensRevokedBefore: current.tokensRevokedBefore } : {}),
   };
   if (versionFeatures.isolationScope(apiVersion) && input?.isolationScope !== undefined && input.isolationScope !== null) {
     const raw = input.isolationScope;

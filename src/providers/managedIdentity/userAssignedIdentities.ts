@@ -1,11 +1,14 @@
 import crypto from 'node:crypto';
 import { ArmError } from '../../arm/errors.js';
 import { trackedResourceType } from '../../arm/trackedResource.js';
+import type { ResourceTypeDef } from '../../arm/types.js';
 import type { ResourceRow } from '../../store/resources.js';
 import { principalStore } from '../../store/principals.js';
 import { roleAssignmentStore } from '../../store/roleAssignments.js';
 import { MSI_API_VERSIONS, versionFeatures } from './apiVersions.js';
 import { identityProperties, type IdentityProperties } from './identityProperties.js';
+import { listAssociatedResources } from './associatedResources.js';
+import { revokeTokens } from './revokeTokens.js';
 
 export const USER_ASSIGNED_IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
@@ -39,7 +42,7 @@ export function serializeIdentity(row: ResourceRow, apiVersion: string): Record<
   };
 }
 
-export const userAssignedIdentities = trackedResourceType({
+const identityType = trackedResourceType({
   type: USER_ASSIGNED_IDENTITY_TYPE,
   apiVersions: MSI_API_VERSIONS,
   validateName,
@@ -66,10 +69,21 @@ export const userAssignedIdentities = trackedResourceType({
     });
   },
   async onDelete(trx, row) {
-    // Deleting an identity removes its service principal; hosts keep their reference, as in Azure.
+    // Deleting an identity removes its service principal; hosts keep their reference (identity_assignments
+    // rows and the host's identity block stay: a dangling reference), as in Azure.
     await principalStore.deleteByResourceKeys(trx, [row.key]);
     // Role assignments at the identity go with it, in the same transaction.
     await roleAssignmentStore.deleteAtOrUnder(trx, row.key);
   },
   serialize: serializeIdentity,
+  actions: { listassociatedresources: listAssociatedResources, revoketokens: revokeTokens },
 });
+
+export const userAssignedIdentities: ResourceTypeDef = {
+  ...identityType,
+  // The RBAC actions as Azure spells them (routing lower-cases action names).
+  actionPermissions: {
+    listassociatedresources: `${USER_ASSIGNED_IDENTITY_TYPE}/listAssociatedResources/action`,
+    revoketokens: `${USER_ASSIGNED_IDENTITY_TYPE}/revokeTokens/action`,
+  },
+};

@@ -3,6 +3,7 @@ import type { ServerContext } from '../../server/context.js';
 import { resourceStore, type ResourceRow } from '../../store/resources.js';
 import { principalStore } from '../../store/principals.js';
 import { roleAssignmentStore } from '../../store/roleAssignments.js';
+import { assignmentStore } from '../../store/identityAssignments.js';
 import { asyncOperationStore } from '../../store/asyncOperations.js';
 import { activityLogStore } from '../../store/activityLog.js';
 import type { Db } from '../../store/resources.js';
@@ -21,6 +22,8 @@ async function deleteBatch(server: ServerContext, group: ResourceRow, onDone?: (
     if (server.database.dialect === 'postgres') await trx.selectFrom('resources').select('key').where('key', '=', group.key).forUpdate().execute();
     const keys = await resourceStore.keysInGroup(trx, group.subscription_id, group.resource_group, group.key, BATCH);
     await principalStore.deleteByResourceKeys(trx, keys);
+    // Hosts among them take their identity assignments and workload credentials along.
+    await assignmentStore.removeHosts(trx, keys);
     await resourceStore.deleteKeys(trx, keys);
     if (keys.length < BATCH) {
       await principalStore.deleteByResourceKeys(trx, [group.key]);
