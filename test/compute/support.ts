@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
-import { backends, type Backend } from '../support/backends.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 /** Shared pieces of the host (virtual machine) suites. */
 export const VM_API = '2022-08-01';
@@ -10,26 +8,8 @@ export const RG_API = '2021-04-01';
 export const VM = 'Microsoft.Compute/virtualMachines';
 export const UAMI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 
-/** One suite per backend (SQLite, PostgreSQL when installed), one server per suite. */
-export async function perBackend(define: (server: () => TestServer, backend: Backend) => void): Promise<void> {
-  const { backends: list, skipped } = await backends();
-  for (const b of list) {
-    describe(b.name, () => {
-      let s: TestServer | undefined;
-      before(async () => {
-        s = await startTestServer({ database: await b.database() });
-      });
-      after(async () => {
-        await s?.close();
-      });
-      define(() => s!, b);
-    });
-  }
-  if (skipped) describe('postgres', { skip: skipped }, () => undefined);
-  after(async () => {
-    for (const b of list) await b.stop();
-  });
-}
+/** One suite per backend, one server per suite: the ARM suites' helper. */
+export { forEachBackend as perBackend } from '../arm/helpers.js';
 
 export async function group(s: TestServer, name: string, location = 'westus'): Promise<string> {
   const res = await s.arm('PUT', `/subscriptions/${s.subscriptionId}/resourcegroups/${name}?api-version=${RG_API}`, { location });
