@@ -2,6 +2,7 @@
 import autocannon from 'autocannon';
 import https from 'node:https';
 import http from 'node:http';
+import { request } from '../../test/support/http.js';
 
 export interface LoadOptions {
   url: string;
@@ -122,26 +123,9 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** A JSON request over HTTPS trusting `ca`; throws on a non-2xx answer. */
-export function httpsJson(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; ca?: string | Buffer }): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) >= 300) {
-          reject(new Error(`${opts.method ?? 'GET'} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`));
-          return;
-        }
-        try {
-          resolve(text ? JSON.parse(text) : undefined);
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
-    req.on('error', reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
-  });
+export async function httpsJson(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; ca?: string | Buffer }): Promise<any> {
+  const res = await request(url, opts);
+  if (res.status >= 300) throw new Error(`${opts.method ?? 'GET'} ${url} answered ${res.status}: ${res.text.slice(0, 300)}`);
+  if (res.text && res.body === undefined) throw new Error(`${opts.method ?? 'GET'} ${url} answered with a body that is not JSON`);
+  return res.body;
 }

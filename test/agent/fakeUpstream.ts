@@ -1,6 +1,7 @@
 /** A tiny stand-in for the server's App Service endpoint (`/msi/token`, `/msi/state`) for the agent's unit tests. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { request, type HttpResponse } from '../support/http.js';
 
 export interface FakeUpstream {
   url: string;
@@ -65,23 +66,6 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 }
 
 /** A plain GET to the agent. */
-export function get(url: string, headers: Record<string, string> = { metadata: 'true' }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'GET', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: any;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+export function get(url: string, headers: Record<string, string> = { metadata: 'true' }): Promise<HttpResponse> {
+  return request(url, { headers });
 }

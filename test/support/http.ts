@@ -1,3 +1,4 @@
+import http from 'node:http';
 import https from 'node:https';
 
 export interface HttpResponse {
@@ -8,13 +9,14 @@ export interface HttpResponse {
   body: any;
 }
 
-/** A plain HTTPS request that trusts the server's generated CA: what a client on the wire sees. */
+/** A plain request (HTTPS trusting the server's generated CA, or HTTP for http:// URLs): what a client on the wire sees. */
 export function request(
   url: string,
   opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string | Buffer } = {},
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, agent: false }, (res) => {
+    const client = url.startsWith('http:') ? http : https;
+    const req = client.request(url, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
