@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import { resourceStore, type ResourceRow } from '../store/resources.js';
 import { objectBody, optionalObject, optionalString } from './body.js';
+import { writeStamp } from './writeStamp.js';
 import { armErrors } from './errors.js';
 import { requireGroup } from './groupGuard.js';
 import { groupKeyOf, resourceId } from './ids.js';
@@ -94,11 +95,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
         location,
         tags: JSON.stringify(tags ?? {}),
         properties: JSON.stringify(properties),
-        etag: crypto.randomUUID(),
-        created_at: existing?.created_at ?? now,
-        changed_at: now,
-        created_by: existing?.created_by ?? req.principal.objectId,
-        changed_by: req.principal.objectId,
+        ...writeStamp(existing, req.principal.objectId, now),
       };
       const written = await writeRow(req, row, existing);
       if (written) return { status: existing ? 200 : 201, body: spec.serialize(written, req.apiVersion) };

@@ -17,6 +17,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--token-lifetime <seconds>', 'lifetime of workload (managed identity) tokens; Azure gives about 24 h').env('AMITY_TOKEN_LIFETIME').default('86400'))
     .addOption(new Option('--issuer-style <style>', "workload token issuer: 'amity' (<public-url>/<tenant>/) or 'sts' (https://sts.windows.net/<tenant>/)").env('AMITY_ISSUER_STYLE').choices(['amity', 'sts']).default('amity'))
     .addOption(new Option('--host-rate-limit <on|off>', "per-host throttling of the workload token endpoint (20/s, 5 concurrent, as Azure)").env('AMITY_HOST_RATE_LIMIT').choices(['on', 'off']).default('on'))
+    .addOption(new Option('--federation-allowed-issuers <urls>', 'workload identity federation: comma-separated issuers (or https origins) that may be trusted; default any https issuer').env('AMITY_FEDERATION_ALLOWED_ISSUERS'))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug').env('AMITY_LOG_LEVEL').default('info'))
     .action(async (opts) => {
       if ((opts.tlsCert && !opts.tlsKey) || (!opts.tlsCert && opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
@@ -36,6 +37,7 @@ export function serverCommand(): Command {
         tokenLifetimeSeconds: parseLifetime(opts.tokenLifetime),
         issuerStyle: opts.issuerStyle,
         hostRateLimit: opts.hostRateLimit !== 'off',
+        federationAllowedIssuers: opts.federationAllowedIssuers ? String(opts.federationAllowedIssuers).split(',').map((u: string) => u.trim()).filter(Boolean) : undefined,
       });
       const stop = () => {
         server.close().then(

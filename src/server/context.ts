@@ -5,6 +5,7 @@ import type { TokenVerifier } from '../directory/tokenVerifier.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RbacEvaluator } from '../rbac/evaluator.js';
 import type { WorkloadTokens } from '../tokens/workloadToken.js';
+import type { Federation } from '../directory/federation/exchange.js';
 
 /** What every part of a running server shares: built once in the composition root. */
 export interface ServerContext {
@@ -25,4 +26,6 @@ export interface ServerContext {
   rbac: RbacEvaluator;
   /** The workload token service behind `/msi/token` (src/tokens/). */
   workloadTokens: WorkloadTokens;
+  /** Workload identity federation: external tokens exchanged for managed identity tokens (src/directory/federation/). */
+  federation: Federation;
 }

@@ -10,9 +10,10 @@ import { roleAssignments } from '../providers/authorization/roleAssignments.js';
 import { permissions } from '../providers/authorization/permissions.js';
 import { amityAuthorization } from '../providers/authorization/checkAccess.js';
 import { virtualMachines } from '../providers/compute/virtualMachines.js';
+import { federatedIdentityCredentials } from '../providers/managedIdentity/federatedCredentials.js';
 import { systemAssignedIdentities } from '../providers/managedIdentity/systemAssignedIdentity.js';
 
 /** Every resource type this server serves. */
 export function buildRegistry(): TypeRegistry {
-  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization, virtualMachines, systemAssignedIdentities]);
+  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, federatedIdentityCredentials, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization, virtualMachines, systemAssignedIdentities]);
 }

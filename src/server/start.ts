@@ -16,6 +16,7 @@ import { ensureLocalTls } from './tls.js';
 import { WorkloadTokens } from '../tokens/workloadToken.js';
 import { identityRevokedBefore } from '../providers/compute/hostIdentities.js';
 import type { RateLimitOptions } from '../tokens/rateLimit.js';
+import { Federation } from '../directory/federation/exchange.js';
 
 export interface ServerOptions {
   host: string;
@@ -46,6 +47,12 @@ export interface ServerOptions {
   keyPublishDelaySeconds?: number;
   /** How often the keys are re-read from the database (another node's or the command's rotation); default 60 s. */
   keyReloadSeconds?: number;
+  /** Workload identity federation: issuers that may be trusted (exact URLs or https origins); empty = any https issuer. */
+  federationAllowedIssuers?: string[];
+  /** PEM files of CAs trusted for external issuers besides the system roots (tests: the local CA). */
+  federationCaCerts?: string[];
+  /** Minimum seconds between key refreshes of one issuer on an unknown kid (default 10). */
+  federationKeyRefreshSeconds?: number;
 }
 
 export interface BootstrapFile {
@@ -132,6 +139,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   context.verifier = new TokenVerifier(keys, armIssuers, context.armAudiences, (id) => identityRevokedBefore(database.db, id));
   const rateLimit = options.hostRateLimit ?? true;
   context.workloadTokens = new WorkloadTokens(context, { rateLimit: rateLimit === true ? undefined : rateLimit });
+  context.federation = new Federation(context, {
+    allowedIssuers: options.federationAllowedIssuers,
+    caCerts: options.federationCaCerts?.map((f) => fs.readFileSync(f, 'utf8')),
+    refreshIntervalSeconds: options.federationKeyRefreshSeconds,
+  });
   keys.startSchedule();
   context.graphVerifier = new TokenVerifier(keys, context.issuer.issuerFor(boot.tenantId), graphAudiencesFor(publicUrl));
   await resumeGroupDeletions(context);

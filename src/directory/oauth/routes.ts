@@ -11,6 +11,7 @@ import type { TokenEndpointKind } from './idToken.js';
 import { passwordGrant } from './passwordGrant.js';
 import { refreshTokenGrant } from './refreshTokens.js';
 import { resourceFromRequest } from './scope.js';
+import { JWT_BEARER } from '../federation/exchange.js';
 
 /** The OAuth2/OpenID endpoints of the tenant: Entra's v2 paths, v1 paths and the ADFS paths the az CLI needs. */
 export function registerOAuthRoutes(app: FastifyInstance, server: ServerContext): void {
@@ -113,7 +114,12 @@ async function clientCredentialsGrant(server: ServerContext, req: FastifyRequest
   if (!clientId) throw oauthErrors.missingParameter('client_id');
   const resource = resourceFromRequest(params);
   const assertion = params.get('client_assertion');
-  if (assertion && !secret) throw oauthErrors.noMatchingFederatedCredential(assertionIssuer(assertion));
+  if (assertion && !secret) {
+    const assertionType = params.get('client_assertion_type');
+    if (assertionType !== JWT_BEARER) throw oauthErrors.missingParameter('client_assertion_type');
+    const exchanged = await server.federation.exchange(clientId, assertion, resource);
+    return { token_type: 'Bearer', expires_in: exchanged.expiresIn, ext_expires_in: exchanged.expiresIn, access_token: exchanged.accessToken };
+  }
   if (!secret) throw oauthErrors.noCredential();
   const subject = await authenticateWithSecret(server.database.db, server.tenantId, clientId, secret);
   const issued = await server.issuer.issue(subject, resource);
@@ -123,12 +129,4 @@ async function clientCredentialsGrant(server: ServerContext, req: FastifyRequest
 function sendOAuthError(reply: FastifyReply, e: OAuthError) {
   const correlation = crypto.randomUUID();
   return reply.code(e.status).header('cache-control', 'no-store').send(e.toBody(correlation));
-}
-
-function assertionIssuer(assertion: string): string {
-  try {
-    return String(JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')).iss ?? '');
-  } catch {
-    return '';
-  }
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { ArmError } from '../../arm/errors.js';
 import { trackedResourceType } from '../../arm/trackedResource.js';
 import type { ResourceTypeDef } from '../../arm/types.js';
-import type { ResourceRow } from '../../store/resources.js';
+import { resourceStore, type ResourceRow } from '../../store/resources.js';
 import { principalStore } from '../../store/principals.js';
 import { roleAssignmentStore } from '../../store/roleAssignments.js';
 import { MSI_API_VERSIONS, versionFeatures } from './apiVersions.js';
@@ -74,6 +74,8 @@ const identityType = trackedResourceType({
     await principalStore.deleteByResourceKeys(trx, [row.key]);
     // Role assignments at the identity go with it, in the same transaction.
     await roleAssignmentStore.deleteAtOrUnder(trx, row.key);
+    // Its federated identity credentials (child rows) too.
+    await resourceStore.deleteChildren(trx, row.key);
   },
   serialize: serializeIdentity,
   actions: { listassociatedresources: listAssociatedResources, revoketokens: revokeTokens },
