@@ -199,6 +199,29 @@ async function measureList(a: Amity, label: string, rg: string, size: number, se
   return out as ListFigures;
 }
 
+/** Grows one group to each size in turn (seeding straight into the database) and measures a list page at each. */
+async function seedAndMeasureLists(
+  a: Amity,
+  label: string,
+  sizes: number[],
+  seed: (t: SeedTarget, from: number, to: number) => Promise<number>,
+  planOf?: (rg: string) => () => Promise<string[]>,
+): Promise<ListFigures[]> {
+  const rg = 'rg-list';
+  await arm(a, 'PUT', `${groupPath(a, rg)}?api-version=${RG_API}`, { location: 'westus' });
+  const t: SeedTarget = { subscriptionId: a.subscriptionId, resourceGroup: rg, tenantId: a.tenantId, createdBy: a.objectId, location: 'westus' };
+  const figures: ListFigures[] = [];
+  let have = 0;
+  for (const size of sizes) {
+    log(`${label}: seeding ${(size - have).toLocaleString('en-US')} identities`);
+    const ms = await seed(t, have, size);
+    have = size;
+    log(`${label}: seeded in ${(ms / 1000).toFixed(1)} s`);
+    figures.push(await measureList(a, label, rg, size, ms, planOf?.(rg)));
+  }
+  return figures;
+}
+
 function sqlitePlan(file: string, a: Amity, rg: string): () => Promise<string[]> {
   return async () => {
     const { default: Database } = await import('better-sqlite3');
@@ -319,18 +342,10 @@ async function main(): Promise<void> {
     fs.cpSync(path.join(dirA, 'tls'), path.join(dirB, 'tls'), { recursive: true });
     const a = await startAmity(dirB);
     try {
-      const rg = 'rg-list';
-      await arm(a, 'PUT', `${groupPath(a, rg)}?api-version=${RG_API}`, { location: 'westus' });
       const file = path.join(dirB, 'amity.db');
-      const t: SeedTarget = { subscriptionId: a.subscriptionId, resourceGroup: rg, tenantId: a.tenantId, createdBy: a.objectId, location: 'westus' };
-      let have = 0;
-      for (const size of [SMALL, BIG]) {
-        log(`sqlite: seeding ${(size - have).toLocaleString('en-US')} identities`);
-        const ms = await seedSqlite(file, t, have, size);
-        have = size;
-        log(`sqlite: seeded in ${(ms / 1000).toFixed(1)} s`);
-        results.sqliteList.push(await measureList(a, 'sqlite', rg, size, ms, sqlitePlan(file, a, rg)));
-      }
+      results.sqliteList.push(
+        ...(await seedAndMeasureLists(a, 'sqlite', [SMALL, BIG], (t, from, to) => seedSqlite(file, t, from, to), (rg) => sqlitePlan(file, a, rg))),
+      );
     } finally {
       await a.target.stop();
     }
@@ -349,17 +364,7 @@ async function main(): Promise<void> {
         const a = await startAmity(dirC, dbUrl);
         try {
           results.pgGet = await measureGet(a, 'postgres');
-          const rg = 'rg-list';
-          await arm(a, 'PUT', `${groupPath(a, rg)}?api-version=${RG_API}`, { location: 'westus' });
-          const t: SeedTarget = { subscriptionId: a.subscriptionId, resourceGroup: rg, tenantId: a.tenantId, createdBy: a.objectId, location: 'westus' };
-          let have = 0;
-          for (const size of [SMALL, PG_BIG]) {
-            log(`postgres: seeding ${(size - have).toLocaleString('en-US')} identities`);
-            const ms = await seedPostgres(dbUrl, t, have, size);
-            have = size;
-            log(`postgres: seeded in ${(ms / 1000).toFixed(1)} s`);
-            results.pgList.push(await measureList(a, 'postgres', rg, size, ms));
-          }
+          results.pgList.push(...(await seedAndMeasureLists(a, 'postgres', [SMALL, PG_BIG], (t, from, to) => seedPostgres(dbUrl, t, from, to))));
         } finally {
           await a.target.stop();
         }
