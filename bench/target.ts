@@ -61,7 +61,19 @@ async function main(): Promise<void> {
   } else if (kind === 'amity') {
     // AMITY_RBAC=bypass skips role checks: run.ts compares a GET with RBAC enforced against it.
     const rbac = process.env.AMITY_RBAC === 'bypass' ? 'bypass' : 'enforce';
-    const running = await startServer({ host: '127.0.0.1', port: 0, dataDir: a, database: b || undefined, logLevel: 'warn', rbac });
+    // Several nodes on one database (bench/lib/nodes.ts): the shared key-encryption key and public URL, and the
+    // per-host token throttle off so cached token requests are measured rather than refused.
+    const running = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: a,
+      database: b || undefined,
+      logLevel: 'warn',
+      rbac,
+      keyEncryptionKey: process.env.AMITY_KEY_ENCRYPTION_KEY || undefined,
+      publicUrl: process.env.AMITY_PUBLIC_URL || undefined,
+      ...(process.env.AMITY_BENCH_HOST_RATE_LIMIT === 'off' ? { hostRateLimit: false } : {}),
+    });
     ready = {
       url: running.url,
       subscriptionId: running.subscriptionId,

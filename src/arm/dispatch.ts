@@ -24,12 +24,22 @@ export interface RawArmRequest {
   requestId?: string;
   clientRequestId?: string;
   clientIp?: string;
+  /**
+   * A caller already authenticated inside this process (a template deployment acting as its deployer): token
+   * verification is skipped, RBAC is not. Only server code sets it; the HTTP route builds its request field by
+   * field and never copies anything from the client into it.
+   */
+  principal?: Principal;
+  /** Removes secrets (a deployment's secure parameters) from an error message before the activity log records it. */
+  redact?: (text: string) => string;
+  /** Told the request's RBAC action as soon as it is known (metrics label requests by it). */
+  onAction?: (action: string) => void;
 }
 
 /** authenticate → route → api-version → subscription → authorise → resource group → handle. */
 export async function dispatchArm(server: ServerContext, registry: TypeRegistry, raw: RawArmRequest): Promise<ArmResponse> {
   const authorization = raw.headers.authorization;
-  const principal = await server.verifier.verify(Array.isArray(authorization) ? authorization[0] : authorization);
+  const principal = raw.principal ?? (await server.verifier.verify(Array.isArray(authorization) ? authorization[0] : authorization));
   const method = raw.method.toUpperCase() as HttpMethod;
   const pathname = normalisePath(raw.pathname);
   const path = parseArmPath(pathname);
@@ -49,6 +59,7 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
   const scope = path.subscriptionId !== undefined ? await readScope(server, path.subscriptionId, needsGroup ? path.resourceGroup : undefined) : undefined;
 
   const action = actionOf(match, method);
+  raw.onAction?.(action);
   const correlationId = raw.correlationId ?? headerOf(raw.headers['x-ms-correlation-request-id']) ?? crypto.randomUUID();
   const clientRequestId = raw.clientRequestId ?? headerOf(raw.headers['x-ms-client-request-id']);
   const activity = isWrite(method) ? activityOf(server, raw, principal, action, path, pathname, correlationId, clientRequestId) : NO_ACTIVITY;
@@ -57,7 +68,7 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
   try {
     res = await authorizedHandle(match);
   } catch (e) {
-    await recordFailure(server, activity, e);
+    await recordFailure(server, activity, e, raw.redact);
     throw e;
   }
   await recordAnswer(server, activity, res.status);
@@ -139,12 +150,12 @@ async function recordAnswer(server: ServerContext, activity: RequestActivity, st
 }
 
 /** A failed write: recorded on its own, unless what the handler recorded committed first. Never hides the original error. */
-async function recordFailure(server: ServerContext, activity: RequestActivity, e: unknown): Promise<void> {
+async function recordFailure(server: ServerContext, activity: RequestActivity, e: unknown, redact: (text: string) => string = (t) => t): Promise<void> {
   if (!activity.enabled) return;
   const err = e as { status?: unknown; code?: unknown; message?: unknown };
   const armError = typeof err?.status === 'number' && typeof err.code === 'string';
   const statusCode = armError ? (err.status as number) : 500;
-  const error = armError ? { code: err.code as string, message: String(err.message ?? '') } : { code: 'InternalServerError', message: 'The server encountered an internal error.' };
+  const error = armError ? { code: err.code as string, message: redact(String(err.message ?? '')) } : { code: 'InternalServerError', message: 'The server encountered an internal error.' };
   try {
     await recordUnrecorded(server.database.db, activity, { statusCode, error }, true);
   } catch (recordError) {

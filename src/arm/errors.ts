@@ -107,6 +107,15 @@ export const armErrors = {
   wrongTenant: (issuer: string) =>
     new ArmError(401, 'InvalidAuthenticationTokenTenant', `The access token is from the wrong issuer '${issuer}'. It must match the tenant associated with this subscription. Please use the authority (URL) associated with the tenant to obtain the token.`),
   internal: () => new ArmError(500, 'InternalServerError', 'An internal error occurred while processing the request.'),
+  // ARM's throttling answer: the message names the category, scope and caller as Azure's does, and Retry-After says when.
+  tooManyRequests: (category: string, scope: string, principalId: string, retryAfterSeconds: number) =>
+    new ArmError(
+      429,
+      'TooManyRequests',
+      `Number of '${category}' requests for ${scope} actor '${principalId}' exceeded the limit. Please try again after '${retryAfterSeconds}' seconds.`,
+      {},
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
 };
 
 /** ARM quotes times in .NET's invariant `M/d/yyyy h:mm:ss tt` form. */

@@ -10,6 +10,7 @@ import { groupKeyOf, resourceId } from './ids.js';
 import { requireLocation } from './locations.js';
 import { idKey } from './path.js';
 import { pageOf } from './paging.js';
+import { etagHeader, hasPreconditions, requirePreconditions } from './preconditions.js';
 import { validateTags } from './tags.js';
 import type { ApiVersionStyle } from './apiVersions.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from './types.js';
@@ -64,7 +65,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
   async function get(req: ArmRequest): Promise<ArmResponse> {
     const row = await resourceStore.get(req.server.database.db, keyOf(req));
     if (!row) throw notFound(req);
-    return { status: 200, body: spec.serialize(row, req.apiVersion) };
+    return { status: 200, body: spec.serialize(row, req.apiVersion), headers: etagHeader(row) };
   }
 
   async function put(req: ArmRequest): Promise<ArmResponse> {
@@ -77,6 +78,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     const key = keyOf(req);
     for (let attempt = 1; ; attempt++) {
       const existing = await resourceStore.get(db, key);
+      requirePreconditions(req, existing);
       const location = await locationFor(req, body, existing);
       if (existing && existing.location !== location) {
         throw armErrors.invalidResourceLocation(existing.name, existing.location ?? '', req.path.resourceGroup!, location);
@@ -98,7 +100,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
         ...writeStamp(existing, req.principal.objectId, now),
       };
       const written = await writeRow(req, row, existing);
-      if (written) return { status: existing ? 200 : 201, body: spec.serialize(written, req.apiVersion) };
+      if (written) return { status: existing ? 200 : 201, body: spec.serialize(written, req.apiVersion), headers: etagHeader(written) };
       if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(name);
     }
   }
@@ -111,6 +113,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     for (let attempt = 1; ; attempt++) {
       const existing = await resourceStore.get(db, keyOf(req));
       if (!existing) throw notFound(req);
+      requirePreconditions(req, existing);
       const location = existing.location ?? '';
       const requested = optionalString(body.location, 'location');
       if (requested !== undefined && requireLocation(requested, { resourceType: spec.type }) !== location) {
@@ -136,22 +139,29 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
         changed_by: req.principal.objectId,
       };
       const written = await writeRow(req, row, existing);
-      if (written) return { status: 200, body: spec.serialize(written, req.apiVersion) };
+      if (written) return { status: 200, body: spec.serialize(written, req.apiVersion), headers: etagHeader(written) };
       if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(existing.name);
     }
   }
 
   async function del(req: ArmRequest): Promise<ArmResponse> {
     const db = req.server.database.db;
-    const existing = await resourceStore.get(db, keyOf(req));
-    if (!existing) return { status: 204 };
-    const deleted = await db.transaction().execute(async (trx) => {
-      if (!(await resourceStore.delete(trx, existing.key))) return false;
-      await spec.onDelete?.(trx, existing);
-      await req.activity.record(trx, { statusCode: 200, scope: existing.id });
-      return true;
-    });
-    return { status: deleted ? 200 : 204 };
+    // Unconditional deletes keep their single attempt; a conditional one deletes only the version it checked.
+    const conditional = hasPreconditions(req);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await resourceStore.get(db, keyOf(req));
+      requirePreconditions(req, existing);
+      if (!existing) return { status: 204 };
+      const deleted = await db.transaction().execute(async (trx) => {
+        if (!(await resourceStore.delete(trx, existing.key, conditional ? existing.etag : undefined))) return false;
+        await spec.onDelete?.(trx, existing);
+        await req.activity.record(trx, { statusCode: 200, scope: existing.id });
+        return true;
+      });
+      if (deleted) return { status: 200 };
+      if (!conditional) return { status: 204 };
+      if (attempt >= WRITE_ATTEMPTS) throw armErrors.concurrentWrite(existing.name);
+    }
   }
 
   async function list(req: ArmRequest): Promise<ArmResponse> {

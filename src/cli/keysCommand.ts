@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { KeyEncryptionKey } from '../directory/keyEncryption.js';
-import { DEFAULT_KEY_POLICY, SigningKeys } from '../directory/signingKeys.js';
-import { openDatabase } from '../store/database.js';
+import { DEFAULT_KEY_POLICY } from '../directory/signingKeyPolicy.js';
 
 /**
  * `amity keys rotate`: makes a new signing key in the database, published in the JWKS at once and signing after the
@@ -27,6 +25,9 @@ export function keysCommand(): Command {
         }),
     )
     .action(async (opts) => {
+      const { KeyEncryptionKey } = await import('../directory/keyEncryption.js');
+      const { SigningKeys } = await import('../directory/signingKeys.js');
+      const { openDatabase } = await import('../store/database.js');
       const dataDir = path.resolve(opts.data);
       const kek = KeyEncryptionKey.load({ env: process.env.AMITY_KEY_ENCRYPTION_KEY, file: opts.keyEncryptionKeyFile, dataDir });
       const database = await openDatabase(opts.database ?? path.join(dataDir, 'amity.db'));

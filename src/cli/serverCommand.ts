@@ -1,6 +1,4 @@
 import { Command, Option } from 'commander';
-import { startServer } from '../server/start.js';
-import { signInHelp } from '../server/signInHelp.js';
 
 export function serverCommand(): Command {
   return new Command('server')
@@ -18,10 +16,15 @@ export function serverCommand(): Command {
     .addOption(new Option('--issuer-style <style>', "workload token issuer: 'amity' (<public-url>/<tenant>/) or 'sts' (https://sts.windows.net/<tenant>/)").env('AMITY_ISSUER_STYLE').choices(['amity', 'sts']).default('amity'))
     .addOption(new Option('--host-rate-limit <on|off>', "per-host throttling of the workload token endpoint (20/s, 5 concurrent, as Azure)").env('AMITY_HOST_RATE_LIMIT').choices(['on', 'off']).default('on'))
     .addOption(new Option('--federation-allowed-issuers <urls>', 'workload identity federation: comma-separated issuers (or https origins) that may be trusted; default any https issuer').env('AMITY_FEDERATION_ALLOWED_ISSUERS'))
+    .addOption(new Option('--throttling <on|off>', "ARM throttling per subscription and principal (Azure's limits: reads 250 then 25/s, writes and deletes 200 then 10/s)").env('AMITY_THROTTLING').choices(['on', 'off']).default('off'))
+    .addOption(new Option('--metrics <on|off>', 'serve Prometheus metrics at /metrics (no authentication: block it at the load balancer if the port is public)').env('AMITY_METRICS').choices(['on', 'off']).default('on'))
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug').env('AMITY_LOG_LEVEL').default('info'))
     .action(async (opts) => {
       if ((opts.tlsCert && !opts.tlsKey) || (!opts.tlsCert && opts.tlsKey)) throw new Error('--tls-cert and --tls-key go together');
       const hostnames = typeof opts.hostname === 'string' ? opts.hostname.split(',') : opts.hostname;
+      // Loaded here, not at the top: every other CLI command would pay for Fastify and the store at startup.
+      const { startServer } = await import('../server/start.js');
+      const { signInHelp } = await import('../server/signInHelp.js');
       const server = await startServer({
         host: opts.host,
         port: opts.port,
@@ -37,6 +40,8 @@ export function serverCommand(): Command {
         tokenLifetimeSeconds: parseLifetime(opts.tokenLifetime),
         issuerStyle: opts.issuerStyle,
         hostRateLimit: opts.hostRateLimit !== 'off',
+        throttling: opts.throttling === 'on',
+        metrics: opts.metrics !== 'off',
         federationAllowedIssuers: opts.federationAllowedIssuers ? String(opts.federationAllowedIssuers).split(',').map((u: string) => u.trim()).filter(Boolean) : undefined,
       });
       const stop = () => {

@@ -43,6 +43,9 @@ export interface WorkloadSubject {
 /** `amity`: iss = `<publicUrl>/<tid>/`; `sts`: iss = `https://sts.windows.net/<tid>/`, what services written for Azure expect. */
 export type IssuerStyle = 'amity' | 'sts';
 
+/** What a token was issued for, as /metrics counts them: app-only (client credentials), a signed-in user, a workload on a host, a federated exchange. */
+export type IssuedTokenKind = 'app' | 'user' | 'workload' | 'federated';
+
 export interface IssuedToken {
   accessToken: string;
   expiresIn: number;
@@ -53,6 +56,8 @@ export interface IssuedToken {
 /** Issues access tokens shaped like Entra's v1 tokens (app-only, or delegated for users), which ARM accepts, and id_tokens. */
 export class TokenIssuer {
   private workloadHeader?: { kid: string; encoded: string };
+  /** Tokens signed so far, by kind: plain counters that /metrics reads (src/server/metrics.ts), so issuing knows nothing of Prometheus. */
+  readonly issuedCounts: Record<IssuedTokenKind, number> = { app: 0, user: 0, workload: 0, federated: 0 };
 
   constructor(
     private readonly keys: SigningKeys,
@@ -74,7 +79,7 @@ export class TokenIssuer {
    * A managed identity token in the v1 shape of Azure's (see azure-wire-facts §8.4), signed RS256 straight with
    * node:crypto: this is the hot path of the token endpoints, and the claims are built here rather than through jose.
    */
-  issueWorkload(subject: WorkloadSubject, audience: string): IssuedToken {
+  issueWorkload(subject: WorkloadSubject, audience: string, kind: 'workload' | 'federated' = 'workload'): IssuedToken {
     const key = this.keys.active();
     if (!key?.privateKey) throw new Error('no active signing key');
     const now = Math.floor(Date.now() / 1000);
@@ -102,6 +107,7 @@ export class TokenIssuer {
     const header = this.workloadHeader.encoded;
     const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     const signature = crypto.sign('sha256', Buffer.from(input), key.privateKey).toString('base64url');
+    this.issuedCounts[kind]++;
     return { accessToken: `${input}.${signature}`, expiresIn: this.workload.lifetimeSeconds, expiresOn: exp, notBefore: now };
   }
 
@@ -147,6 +153,7 @@ export class TokenIssuer {
       .setNotBefore(now)
       .setExpirationTime(exp)
       .sign(key.privateKey);
+    this.issuedCounts[subject.user ? 'user' : 'app']++;
     return { accessToken, expiresIn: this.lifetimeSeconds, expiresOn: exp, notBefore: now };
   }
 

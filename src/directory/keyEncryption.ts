@@ -8,6 +8,9 @@ import path from 'node:path';
  * data folder (0600) on first start.
  */
 export class KeyEncryptionKey {
+  /** Set when this start made the key (none was given): the file it wrote. */
+  generatedFile?: string;
+
   private constructor(private readonly key: Buffer) {}
 
   static fromText(text: string): KeyEncryptionKey {
@@ -25,11 +28,15 @@ export class KeyEncryptionKey {
     if (opts.env) return KeyEncryptionKey.fromText(opts.env);
     if (opts.file) return KeyEncryptionKey.fromText(fs.readFileSync(opts.file, 'utf8'));
     const generated = path.join(opts.dataDir, 'key-encryption-key');
+    let made = false;
     if (!fs.existsSync(generated)) {
       fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
       fs.writeFileSync(generated, crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      made = true;
     }
-    return KeyEncryptionKey.fromText(fs.readFileSync(generated, 'utf8'));
+    const kek = KeyEncryptionKey.fromText(fs.readFileSync(generated, 'utf8'));
+    if (made) kek.generatedFile = generated;
+    return kek;
   }
 
   encrypt(plain: Buffer, context: string): string {
@@ -65,6 +72,14 @@ export function assertKekMatches(kek: KeyEncryptionKey, check: string): void {
     ok = kek.decrypt(check, KEK_CHECK_SETTING).toString() === CHECK_PLAINTEXT;
   } catch {
     ok = false;
+  }
+  if (!ok && kek.generatedFile) {
+    // A node joining a database with an empty data folder and no key: the key just made is useless, and left behind
+    // it would be taken next time without a word.
+    fs.rmSync(kek.generatedFile, { force: true });
+    throw new Error(
+      'the key-encryption key does not match this database: none was given, and the database was set up with one (by another node or an earlier start); set AMITY_KEY_ENCRYPTION_KEY (or --key-encryption-key-file) to the key the first node was started with',
+    );
   }
   if (!ok) {
     throw new Error(

@@ -1,7 +1,12 @@
 import crypto, { KeyObject } from 'node:crypto';
 import type { Db } from '../store/resources.js';
 import { signingKeyStore, type SigningKeyRow } from '../store/signingKeys.js';
+import { settingsStore } from '../store/settings.js';
+import { CONVERGENCE_MS } from '../store/convergence.js';
 import type { KeyEncryptionKey } from './keyEncryption.js';
+import { DEFAULT_KEY_POLICY, type SigningKeyPolicy } from './signingKeyPolicy.js';
+
+export { DEFAULT_KEY_POLICY, type SigningKeyPolicy } from './signingKeyPolicy.js';
 
 export interface LoadedKey {
   kid: string;
@@ -14,28 +19,10 @@ export interface LoadedKey {
   retiredAt?: Date;
 }
 
-export interface SigningKeyPolicy {
-  /** The schedule makes a new key when the active one is this old. */
-  rotateAfterDays: number;
-  /** Retired keys stay in the JWKS at least this long… */
-  publishRetiredDays: number;
-  /** …and at least the longest token lifetime plus clock skew, whichever is longer. */
-  maxTokenLifetimeSeconds: number;
-  /** How long a new key is published before it signs (the schedule's and `amity keys rotate`'s default). */
-  publishDelaySeconds: number;
-  /** How often a running server re-reads the keys (keys made by another node or by `amity keys rotate`). */
-  reloadIntervalSeconds: number;
-}
-
 const DAY = 86_400_000;
 const CLOCK_SKEW_MS = 300_000;
-export const DEFAULT_KEY_POLICY: SigningKeyPolicy = {
-  rotateAfterDays: 30,
-  publishRetiredDays: 2,
-  maxTokenLifetimeSeconds: 86_400,
-  publishDelaySeconds: 600,
-  reloadIntervalSeconds: 60,
-};
+/** A settings row every rotation moves (compare-and-set): nodes poll it to publish another node's key, and only one of several nodes racing to rotate wins. */
+export const SIGNING_KEYS_VERSION_SETTING = 'signingKeysVersion';
 
 /**
  * RS256 signing keys, as Entra uses, stored in the database with the private half encrypted.
@@ -48,6 +35,9 @@ export class SigningKeys {
   private keys: LoadedKey[] = [];
   private lastReload = 0;
   private timer?: NodeJS.Timeout;
+  private watcher?: NodeJS.Timeout;
+  /** The rotation counter as of the last reload (undefined: no rotation recorded yet). */
+  private version: string | undefined;
   private readonly policy: SigningKeyPolicy;
 
   constructor(
@@ -61,9 +51,8 @@ export class SigningKeys {
   /** Loads keys, creating the first one or rotating an old one as the policy says. */
   async init(): Promise<void> {
     await this.reload();
-    const active = this.active();
-    if (!active) await this.rotate();
-    else if (this.isDue()) await this.rotate();
+    // Nodes starting together: the first rotation wins and the others load its key.
+    if (this.isDue()) await this.rotateUnlessRotated({});
   }
 
   /** The schedule: re-reads the keys (another node's or the command's rotation) and rotates when the active key is old. */
@@ -73,17 +62,34 @@ export class SigningKeys {
       void this.tick().catch(() => undefined);
     }, this.policy.reloadIntervalSeconds * 1000);
     this.timer.unref();
+    // Another node's rotation is published here within CONVERGENCE_MS: one point read of the counter, a reload only when it moved.
+    this.watcher = setInterval(() => {
+      void this.reloadIfRotated().catch(() => undefined);
+    }, CONVERGENCE_MS);
+    this.watcher.unref();
   }
 
   stopSchedule(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.watcher) clearInterval(this.watcher);
     this.timer = undefined;
+    this.watcher = undefined;
+  }
+
+  /** Reloads when another node (or `amity keys rotate`) rotated since this node last looked. */
+  async reloadIfRotated(): Promise<void> {
+    if ((await settingsStore.get(this.db, SIGNING_KEYS_VERSION_SETTING)) !== this.version) await this.reload();
   }
 
   /** One step of the schedule (exposed for tests). */
   async tick(): Promise<void> {
     await this.reload();
-    if (this.isDue()) await this.rotate({ publishDelaySeconds: this.policy.publishDelaySeconds });
+    if (this.isDue()) await this.rotateUnlessRotated({ publishDelaySeconds: this.policy.publishDelaySeconds });
+  }
+
+  /** The schedule's rotation: when several nodes find the key due at once, one rotates and the others load its key. */
+  private async rotateUnlessRotated(options: { publishDelaySeconds?: number }): Promise<void> {
+    if (!(await this.tryRotate(options))) await this.reload();
   }
 
   /** The active key is older than the policy allows and no next key is waiting. */
@@ -99,6 +105,16 @@ export class SigningKeys {
    * (the previous key is retired and stays published). Returns the new key.
    */
   async rotate(options: { publishDelaySeconds?: number } = {}): Promise<LoadedKey> {
+    // Asked for explicitly: if another node rotated in between, build on its key and rotate again.
+    for (;;) {
+      const key = await this.tryRotate(options);
+      if (key) return key;
+      await this.reload();
+    }
+  }
+
+  /** Makes a new key unless the rotation counter moved since the last reload (another node rotated): undefined then. */
+  private async tryRotate(options: { publishDelaySeconds?: number }): Promise<LoadedKey | undefined> {
     const delayMs = Math.max(0, (options.publishDelaySeconds ?? 0) * 1000);
     const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kid = crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 27);
@@ -106,24 +122,33 @@ export class SigningKeys {
     const latest = Math.max(0, ...this.keys.map((k) => k.createdAt.getTime() + 1));
     const startsAt = new Date(delayMs ? Math.max(Date.now() + delayMs, latest) : Date.now());
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
-    await signingKeyStore.insert(this.db, {
-      kid,
-      alg: 'RS256',
-      public_jwk: JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }),
-      private_key_enc: this.kek.encrypt(pkcs8, kid),
-      created_at: startsAt.toISOString(),
-      retired_at: null,
+    const expected = this.version;
+    const won = await this.db.transaction().execute(async (trx) => {
+      // The counter first: a node that lost the race writes nothing (its update finds no row; the transaction ends).
+      if (!(await settingsStore.compareAndSet(trx, SIGNING_KEYS_VERSION_SETTING, expected, kid))) return false;
+      await signingKeyStore.insert(trx, {
+        kid,
+        alg: 'RS256',
+        public_jwk: JSON.stringify({ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }),
+        private_key_enc: this.kek.encrypt(pkcs8, kid),
+        created_at: startsAt.toISOString(),
+        retired_at: null,
+      });
+      if (!delayMs) {
+        // Signs now: every other unretired key (the active one, and any scheduled one) is superseded.
+        for (const k of this.keys) if (!k.retiredAt) await signingKeyStore.retire(trx, k.kid, startsAt.toISOString());
+      }
+      return true;
     });
-    if (!delayMs) {
-      // Signs now: every other unretired key (the active one, and any scheduled one) is superseded.
-      for (const k of this.keys) if (!k.retiredAt) await signingKeyStore.retire(this.db, k.kid, startsAt.toISOString());
-    }
+    if (!won) return undefined;
     await this.reload();
     return this.keys.find((k) => k.kid === kid)!;
   }
 
   async reload(): Promise<void> {
     const now = Date.now();
+    // The counter before the rows: a rotation in between leaves newer rows under an older counter, reloaded again next time.
+    const version = await settingsStore.get(this.db, SIGNING_KEYS_VERSION_SETTING);
     let rows = await signingKeyStore.all(this.db);
     // Keys superseded by a newer key that has started signing are retired as of that key's start.
     const live = rows.filter((r) => !r.retired_at);
@@ -151,6 +176,7 @@ export class SigningKeys {
       if (r.retired_at) return known.retiredAt ? known : { ...known, privateKey: undefined, retiredAt: new Date(r.retired_at) };
       return known;
     });
+    this.version = version;
     this.lastReload = Date.now();
   }
 

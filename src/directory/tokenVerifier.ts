@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { armErrors } from '../arm/errors.js';
 import type { SigningKeys } from './signingKeys.js';
+import { CONVERGENCE_MS } from '../store/convergence.js';
 
 export interface Principal {
   tenantId: string;
@@ -24,7 +25,7 @@ export class TokenVerifier {
 
   /**
    * `issuer`: the accepted issuer(s). `revokedBefore`: for managed identity tokens (those with `xms_mirid`), the instant (ms)
-   * before which the identity's (by its ARM id) tokens are revoked (0 = none); read at most once a second per identity.
+   * before which the identity's (by its ARM id) tokens are revoked (0 = none); re-read within CONVERGENCE_MS per identity.
    */
   constructor(
     private readonly keys: SigningKeys,
@@ -63,7 +64,8 @@ export class TokenVerifier {
     const now = Date.now();
     const key = mirid.toLowerCase();
     let entry = this.revokedCache.get(key);
-    if (!entry || now - entry.at >= 1000) {
+    // Half the nodes' bound here and half in the lookup's own cache (identityRevokedBefore): a revocation on any node is refused everywhere within CONVERGENCE_MS.
+    if (!entry || now - entry.at >= CONVERGENCE_MS / 2) {
       entry = { at: now, revokedBefore: await this.revokedBefore(mirid) };
       if (this.revokedCache.size >= CACHE_LIMIT) this.revokedCache.delete(this.revokedCache.keys().next().value!);
       this.revokedCache.set(key, entry);

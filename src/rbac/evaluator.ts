@@ -1,5 +1,6 @@
 import type { Db } from '../store/resources.js';
 import { settingsStore } from '../store/settings.js';
+import { CONVERGENCE_MS } from '../store/convergence.js';
 import { RBAC_VERSION_SETTING, roleAssignmentStore, roleGuidOf, type RoleAssignmentRow } from '../store/roleAssignments.js';
 import { roleDefinitionStore, type RoleDefinitionRow } from '../store/roleDefinitions.js';
 import { permissionAllows } from './actionMatch.js';
@@ -27,7 +28,7 @@ export interface Decision {
 }
 
 /** How often a node asks the database whether assignments changed elsewhere (another node on one PostgreSQL). */
-export const RBAC_REFRESH_MS = 1000;
+export const RBAC_REFRESH_MS = CONVERGENCE_MS;
 
 /** Whether an assignment at `assignmentScopeKey` applies to `scopeKey` (at or above it). Both lower-cased. */
 export function scopeCovers(assignmentScopeKey: string, scopeKey: string): boolean {
@@ -66,7 +67,7 @@ function entryOf(row: RoleAssignmentRow): AssignmentEntry {
 /**
  * Answers RBAC questions from memory: assignments by principal and role definitions by id. The index is
  * reloaded when the `rbacVersion` settings row changes, which every assignment and definition write does
- * in its own transaction; the row is read at most once a second, and at once after a write on this node.
+ * in its own transaction; the row is read at most every CONVERGENCE_MS, and at once after a write on this node.
  */
 export class RbacEvaluator {
   private byPrincipal = new Map<string, AssignmentEntry[]>();

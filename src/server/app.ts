@@ -1,36 +1,55 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ArmError, armErrors } from '../arm/errors.js';
 import { registerOAuthRoutes } from '../directory/oauth/routes.js';
 import { registerGraphRoutes } from '../directory/graph/routes.js';
 import { registerAppServiceRoutes } from '../tokens/appService.js';
 import { registerArmRoutes } from './armRoutes.js';
+import { registerPortal } from '../portal/routes.js';
 import type { ServerContext } from './context.js';
 import { metadataEndpoints } from './metadataEndpoints.js';
 import { buildRegistry } from './registry.js';
+import { acceptsJsonc, parseJsonc } from '../providers/resources/deploymentsBody.js';
+import { registerHealthRoutes } from './health.js';
+import { requestLoggingOptions } from './requestLogging.js';
 
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /** Builds the HTTP application: content parsing, errors in ARM's envelope, OAuth routes, then ARM for everything else. */
-export function buildApp(server: ServerContext, options: { https: { cert: string; key: string }; logger: FastifyServerOptions['logger'] }): FastifyInstance {
+export function buildApp(server: ServerContext, options: { https: { cert: string; key: string }; logger: FastifyServerOptions['logger']; metrics?: boolean }): FastifyInstance {
   const app = Fastify({
     https: options.https,
-    logger: options.logger,
+    // Request and correlation ids on every log line; no headers or bodies in them (requestLogging.ts).
+    ...requestLoggingOptions(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     exposeHeadRoutes: false,
     // Some clients send `//subscriptions/...`; Node's URL parser would read the first segment as a host.
     rewriteUrl: (req) => (req.url ?? '/').replace(/^\/{2,}/, '/'),
     return503OnClosing: true,
-    forceCloseConnections: true,
+    // In-flight requests finish on shutdown; idle keep-alive connections close at once (drain.ts bounds the wait).
+    forceCloseConnections: 'idle',
+    // A URL that cannot be decoded (`%*`, a lone `%`) gets ARM's envelope, not Fastify's own body naming its internals.
+    frameworkErrors: (_error, _request, res) => {
+      const reply = res as unknown as FastifyReply;
+      reply.code(400).type('application/json; charset=utf-8').send(JSON.stringify(armErrors.badRequest('InvalidUri', 'The request URI is invalid.').toBody()));
+    },
   }) as unknown as FastifyInstance;
   server.log = app.log;
 
   app.removeAllContentTypeParsers();
-  const parseJson = (_req: unknown, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  const parseJson = (req: { method?: string; url?: string }, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const body = String(text).trim();
     if (body === '') return done(null, undefined);
     try {
       done(null, JSON.parse(body));
     } catch (e) {
+      // Template deployments alone also take az's JSONC body (see deploymentsBody.ts); every other route stays strict.
+      if (acceptsJsonc(req.method, req.url)) {
+        try {
+          return done(null, parseJsonc(body));
+        } catch {
+          // fall through: report strict JSON's error, which names the position as ARM's does
+        }
+      }
       done(armErrors.invalidRequestContent(e instanceof Error ? e.message : 'Invalid JSON'), undefined);
     }
   };
@@ -54,10 +73,13 @@ export function buildApp(server: ServerContext, options: { https: { cert: string
     reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(armErrors.notFound(request.url.split('?')[0]).toBody()));
   });
 
+  server.metrics?.install(app);
+  registerHealthRoutes(app, server, { metrics: options.metrics ?? true });
   app.get('/metadata/endpoints', async () => metadataEndpoints(server.publicUrl));
   registerOAuthRoutes(app, server);
   registerGraphRoutes(app, server);
   registerAppServiceRoutes(app, server);
+  registerPortal(app, server);
   registerArmRoutes(app, server, buildRegistry());
   return app;
 }

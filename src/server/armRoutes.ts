@@ -1,8 +1,9 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dispatchArm } from '../arm/dispatch.js';
 import type { TypeRegistry } from '../arm/registry.js';
 import type { ServerContext } from './context.js';
+import { admitArmRequest } from './armThrottling.js';
+import { correlationIdOf } from './requestLogging.js';
 
 /** Every path no other route claims is an ARM request; ARM's routing is case-insensitive, so it is done here rather than by Fastify. */
 export function registerArmRoutes(app: FastifyInstance, server: ServerContext, registry: TypeRegistry): void {
@@ -11,7 +12,12 @@ export function registerArmRoutes(app: FastifyInstance, server: ServerContext, r
     url: '/*',
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const { pathname, query } = splitUrl(request.url);
+      // With throttling on, the caller is authenticated here (its bucket is per principal) and dispatch reuses it.
+      const principal = await admitArmRequest(server, request, reply, pathname);
       const res = await dispatchArm(server, registry, {
+        ...(principal ? { principal } : {}),
+        // Metrics label ARM requests by their RBAC action, not their URL.
+        onAction: server.metrics ? (action) => server.metrics!.setOperation(request, action) : undefined,
         method: request.method,
         pathname,
         query,
@@ -32,8 +38,9 @@ export function registerArmRoutes(app: FastifyInstance, server: ServerContext, r
 
   // ARM's tracing headers on every response, errors included.
   app.addHook('onRequest', async (request, reply) => {
-    const correlation = headerValue(request.headers['x-ms-correlation-request-id']) ?? crypto.randomUUID();
-    reply.header('x-ms-request-id', crypto.randomUUID());
+    // The same ids as the request's log lines (requestLogging.ts).
+    const correlation = correlationIdOf(request.raw);
+    reply.header('x-ms-request-id', request.id);
     reply.header('x-ms-correlation-request-id', correlation);
     const clientRequestId = headerValue(request.headers['x-ms-client-request-id']);
     if (clientRequestId) reply.header('x-ms-client-request-id', clientRequestId);

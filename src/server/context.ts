@@ -6,6 +6,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RbacEvaluator } from '../rbac/evaluator.js';
 import type { WorkloadTokens } from '../tokens/workloadToken.js';
 import type { Federation } from '../directory/federation/exchange.js';
+import type { Metrics } from './metrics.js';
+import type { ArmThrottle } from '../arm/throttling.js';
 
 /** What every part of a running server shares: built once in the composition root. */
 export interface ServerContext {
@@ -28,4 +30,8 @@ export interface ServerContext {
   workloadTokens: WorkloadTokens;
   /** Workload identity federation: external tokens exchanged for managed identity tokens (src/directory/federation/). */
   federation: Federation;
+  /** Prometheus metrics (src/server/metrics.ts); absent in servers built without them. */
+  metrics?: Metrics;
+  /** ARM throttling (src/arm/throttling.ts), only when it is on. */
+  throttle?: ArmThrottle;
 }

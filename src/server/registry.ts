@@ -12,8 +12,11 @@ import { amityAuthorization } from '../providers/authorization/checkAccess.js';
 import { virtualMachines } from '../providers/compute/virtualMachines.js';
 import { federatedIdentityCredentials } from '../providers/managedIdentity/federatedCredentials.js';
 import { systemAssignedIdentities } from '../providers/managedIdentity/systemAssignedIdentity.js';
+import { deployments } from '../providers/resources/deployments.js';
+import { deploymentOperations, legacyDeploymentOperations } from '../providers/resources/deploymentsOperations.js';
+import { deploymentOperationResults, deploymentOperationStatuses } from '../providers/resources/deploymentsJobs.js';
 
 /** Every resource type this server serves. */
 export function buildRegistry(): TypeRegistry {
-  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, federatedIdentityCredentials, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization, virtualMachines, systemAssignedIdentities]);
+  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, federatedIdentityCredentials, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization, virtualMachines, systemAssignedIdentities, deployments, deploymentOperations, legacyDeploymentOperations, deploymentOperationStatuses, deploymentOperationResults]);
 }

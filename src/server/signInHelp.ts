@@ -17,6 +17,13 @@ export function signInHelp(server: RunningServer, dataDir: string): string {
   }
   const clientId = b?.clientId ?? '<clientId>';
   const secret = b?.clientSecret ?? '<clientSecret>';
+  lines.push('', `Portal: ${server.publicUrl}/ (sign in with a directory user that has a password; create one with 'amity ad user create')`);
+  lines.push(
+    '',
+    `amity CLI (run here, or pass --data ${dataDir}: it finds this server's CA and administrator there):`,
+    '  npx amity login',
+    '  npx amity group create -n rg1 -l eastus && npx amity identity create -g rg1 -n id1',
+  );
   if (server.caCertPath) {
     lines.push(
       '',

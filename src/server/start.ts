@@ -7,6 +7,7 @@ import { stsIssuer, TokenIssuer, type IssuerStyle } from '../directory/issuer.js
 import { TokenVerifier } from '../directory/tokenVerifier.js';
 import { openDatabase } from '../store/database.js';
 import { resumeGroupDeletions } from '../providers/resources/groupDeletion.js';
+import { settleStaleJobs } from '../providers/resources/deploymentsRun.js';
 import { buildApp } from './app.js';
 import { RbacEvaluator, type RbacMode } from '../rbac/evaluator.js';
 import { ensureAdminOwner } from '../rbac/adminOwner.js';
@@ -17,6 +18,10 @@ import { WorkloadTokens } from '../tokens/workloadToken.js';
 import { identityRevokedBefore } from '../providers/compute/hostIdentities.js';
 import type { RateLimitOptions } from '../tokens/rateLimit.js';
 import { Federation } from '../directory/federation/exchange.js';
+import { Metrics } from './metrics.js';
+import { ArmThrottle, AZURE_THROTTLE_LIMITS, type ThrottleLimits } from '../arm/throttling.js';
+import { NodeHeartbeat } from './nodeHeartbeat.js';
+import { installDrain } from './drain.js';
 
 export interface ServerOptions {
   host: string;
@@ -53,6 +58,12 @@ export interface ServerOptions {
   federationCaCerts?: string[];
   /** Minimum seconds between key refreshes of one issuer on an unknown kid (default 10). */
   federationKeyRefreshSeconds?: number;
+  /** ARM throttling per subscription and principal: off (the default), on with Azure's limits, or on with other limits. */
+  throttling?: boolean | Partial<ThrottleLimits>;
+  /** Serve `/metrics` (Prometheus text, no authentication); default on. */
+  metrics?: boolean;
+  /** On close, how long in-flight requests may take before their connections are cut; default 10 s. */
+  shutdownGraceSeconds?: number;
 }
 
 export interface BootstrapFile {
@@ -101,7 +112,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let boot: BootstrapResult;
   let keys: SigningKeys;
   try {
-    boot = await bootstrap(database, kek);
+    // Nodes starting together on one empty PostgreSQL: one bootstraps and makes the first key, the others join.
+    boot = await database.exclusive(() => bootstrap(database, kek));
     await ensureAdminOwner(database);
     keys = new SigningKeys(database.db, kek, {
       maxTokenLifetimeSeconds: Math.max(3600, tokenLifetimeSeconds),
@@ -109,7 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.keyPublishDelaySeconds !== undefined ? { publishDelaySeconds: options.keyPublishDelaySeconds } : {}),
       ...(options.keyReloadSeconds !== undefined ? { reloadIntervalSeconds: options.keyReloadSeconds } : {}),
     });
-    await keys.init();
+    await database.exclusive(() => keys.init());
   } catch (e) {
     await database.close();
     throw e;
@@ -118,12 +130,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The public URL may depend on the port the OS picks, so the context is completed after listen.
   const rbac = new RbacEvaluator(database.db, options.rbac ?? 'enforce');
   const context = { database, keys, tenantId: boot.tenantId, background: new Set(), rbac } as unknown as ServerContext;
-  const app = buildApp(context, { https: { cert: tls.cert, key: tls.key }, logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) } });
+  context.metrics = new Metrics(context);
+  const heartbeat = options.throttling ? startThrottling(context, options.throttling) : undefined;
+  const app = buildApp(context, { https: { cert: tls.cert, key: tls.key }, logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) }, metrics: options.metrics ?? true });
+  const drain = installDrain(app);
   try {
+    await heartbeat?.start();
     await app.listen({ host: options.host, port: options.port });
   } catch (e) {
     // e.g. the port is taken: leave nothing open behind the error.
     await app.close().catch(() => undefined);
+    await heartbeat?.stop();
     await database.close();
     throw e;
   }
@@ -147,6 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   keys.startSchedule();
   context.graphVerifier = new TokenVerifier(keys, context.issuer.issuerFor(boot.tenantId), graphAudiencesFor(publicUrl));
   await resumeGroupDeletions(context);
+  // Deployments a stopped node left running are failed, not resumed (their secure parameters were never stored).
+  await settleStaleJobs(context);
 
   let bootstrapFile: BootstrapFile | undefined;
   if (boot.admin) {
@@ -178,11 +197,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     context,
     async close() {
       keys.stopSchedule();
-      await app.close();
+      // Stop accepting, let in-flight requests finish (bounded), then the background work, then the database.
+      await drain.close((options.shutdownGraceSeconds ?? 10) * 1000);
+      await heartbeat?.stop();
       await Promise.allSettled([...context.background]);
       await database.close();
     },
   };
+}
+
+/** Turns ARM throttling on: the buckets, and the heartbeat that tells them how many nodes share the limits. */
+function startThrottling(context: ServerContext, throttling: true | Partial<ThrottleLimits>): NodeHeartbeat {
+  const limits = throttling === true ? AZURE_THROTTLE_LIMITS : { ...AZURE_THROTTLE_LIMITS, ...throttling };
+  const throttle = new ArmThrottle(limits);
+  context.throttle = throttle;
+  return new NodeHeartbeat(context.database, (n) => throttle.setNodes(n), () => context.log);
 }
 
 /** Graph tokens may be for this server's Graph endpoint (with or without the trailing slash) or for Microsoft Graph's own. */

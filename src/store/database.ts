@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,12 +11,28 @@ export interface Database {
   db: Kysely<Schema>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** PostgreSQL only: the connection pool's counts, for /metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
+  /**
+   * Runs `fn` while no other node runs an `exclusive` section on the same database: migrations and bootstrap when
+   * several nodes start at the same moment. PostgreSQL: a session advisory lock held on one pooled connection while
+   * `fn` uses the others; SQLite is one process, whose own writes are serialised already.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }
+
+/** The advisory lock key of Amity's start-up section (any constant; 'amity' in ASCII). */
+const STARTUP_LOCK_KEY = 0x616d697479;
 
 /** Opens a SQLite file (the embedded default) or a `postgres://` URL, and brings its schema up to date. */
 export async function openDatabase(spec: string): Promise<Database> {
   const database = /^postgres(ql)?:\/\//i.test(spec) ? await openPostgres(spec) : await openSqlite(spec);
-  await migrate(database.db);
+  try {
+    await database.exclusive(() => migrate(database.db));
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   return database;
 }
 
@@ -34,7 +50,7 @@ async function openSqlite(file: string): Promise<Database> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', exclusive: (fn) => fn(), close: () => db.destroy() };
 }
 
 const STATEMENT_CACHE_LIMIT = 256;
@@ -70,5 +86,14 @@ async function openPostgres(url: string): Promise<Database> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
+    db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(${STARTUP_LOCK_KEY}::bigint)`.execute(conn);
+      try {
+        return await fn();
+      } finally {
+        await sql`select pg_advisory_unlock(${STARTUP_LOCK_KEY}::bigint)`.execute(conn);
+      }
+    });
+  return { db, dialect: 'postgres', exclusive, close: () => db.destroy(), poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) };
 }

@@ -228,9 +228,79 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_deployments': {
+    async up(db: Kysely<any>) {
+      // Template deployment records (src/providers/resources/deployments*.ts), listed per group or subscription by key.
+      await db.schema
+        .createTable('deployments')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('subscription_id', 'text', (c) => c.notNull())
+        .addColumn('resource_group', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('location', 'text')
+        .addColumn('tags', 'text')
+        .addColumn('provisioning_state', 'text', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('deployments_by_group').on('deployments').columns(['subscription_id', 'resource_group', 'key']).execute();
+
+      await db.schema
+        .createTable('deployment_operations')
+        .addColumn('deployment_key', 'text', (c) => c.notNull())
+        .addColumn('operation_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('deployment_operations_pk', ['deployment_key', 'operation_id'])
+        .execute();
+
+      await db.schema
+        .createTable('deployment_jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('deployment_key', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('result', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('deployment_jobs_by_deployment').on('deployment_jobs').columns(['deployment_key', 'id']).execute();
+      await db.schema.createIndex('deployment_jobs_by_status').on('deployment_jobs').columns(['status', 'changed_at']).execute();
+    },
+  },
+  '0006_nodes': {
+    async up(db: Kysely<any>) {
+      // Live nodes sharing the database heartbeat here (src/server/nodeHeartbeat.ts), so each takes its share of ARM's throttling limits.
+      await db.schema.createTable('nodes').addColumn('node_id', 'text', (c) => c.primaryKey()).addColumn('heartbeat_at', 'text', (c) => c.notNull()).execute();
+    },
+  },
+  '0007_portal_sessions': {
+    async up(db: Kysely<any>) {
+      // Web portal sessions (src/portal/sessions.ts): keyed by the SHA-256 of the cookie's id, never the id itself;
+      // the user's tokens are minted per request and never stored.
+      await db.schema
+        .createTable('portal_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'text', (c) => c.notNull())
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('portal_sessions_by_principal').on('portal_sessions').column('principal_id').execute();
+      await db.schema.createIndex('portal_sessions_by_expiry').on('portal_sessions').column('expires_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** The newest migration this code knows: /readyz checks the database has it. */
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
 
 export async function migrate(db: Kysely<any>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();

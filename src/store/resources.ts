@@ -43,8 +43,11 @@ export const resourceStore = {
     return Number(result.numUpdatedRows) === 1;
   },
 
-  async delete(db: Db, key: string): Promise<boolean> {
-    const result = await db.deleteFrom('resources').where('key', '=', key).executeTakeFirst();
+  /** Deletes a row; with `expectedEtag`, only if it is still that version (a concurrent write makes it fail). */
+  async delete(db: Db, key: string, expectedEtag?: string): Promise<boolean> {
+    let query = db.deleteFrom('resources').where('key', '=', key);
+    if (expectedEtag !== undefined) query = query.where('etag', '=', expectedEtag);
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   },
 

@@ -204,6 +204,73 @@ export interface HostCredentialsTable {
   created_at: string;
 }
 
+/** A template deployment's record (migration 0005): only the record; the resources it deployed live in `resources`. */
+export interface DeploymentsTable {
+  /** Lower-cased deployment id. */
+  key: string;
+  id: string;
+  subscription_id: string;
+  /** Lower-cased resource group, '' for subscription-scope deployments. */
+  resource_group: string;
+  name: string;
+  location: string | null;
+  tags: string | null;
+  /** properties.provisioningState, kept apart for `$filter=provisioningState eq '…'`. */
+  provisioning_state: string;
+  /** JSON: DeploymentExtended.properties (never the template, never secure parameter values). */
+  properties: string;
+  /** JSON: the template as submitted (exportTemplate). */
+  template: string;
+  created_at: string;
+  changed_at: string;
+  created_by: string;
+}
+
+/** One deployment operation (a resource created, read or deleted), as GET …/deployments/{name}/operations shows it. */
+export interface DeploymentOperationsTable {
+  deployment_key: string;
+  operation_id: string;
+  /** Order of first appearance. */
+  seq: number;
+  /** JSON: DeploymentOperation.properties. */
+  properties: string;
+}
+
+/** The long-running side of a deployment PUT or what-if, polled through operationStatuses / operationResults. */
+export interface DeploymentJobsTable {
+  id: string;
+  deployment_key: string;
+  /** 'deploy' | 'whatIf' */
+  kind: string;
+  /** 'Running' | 'Canceling' | 'Succeeded' | 'Failed' | 'Canceled' */
+  status: string;
+  /** JSON: the what-if result, or the error of a failed job. */
+  result: string | null;
+  created_at: string;
+  /** Refreshed while the job runs (heartbeat): a job whose node stopped goes stale and is failed. */
+  changed_at: string;
+}
+
+/** A running node's heartbeat (migration 0006): ARM throttling divides its limits among the live nodes. */
+export interface NodesTable {
+  node_id: string;
+  /** ISO time of the last heartbeat. */
+  heartbeat_at: string;
+}
+
+/** A web portal session (migration 0007): the cookie holds a random id; only its SHA-256 is kept here. */
+export interface PortalSessionsTable {
+  id_hash: string;
+  tenant_id: string;
+  /** The signed-in user's object id. */
+  principal_id: string;
+  created_at: string;
+  /** Refreshed (at most once a minute) by requests: the idle timeout counts from here. */
+  last_seen_at: string;
+  /** Absolute end of the session, whatever the activity. */
+  expires_at: string;
+}
+
 export interface Schema {
   resources: ResourcesTable;
   subscriptions: SubscriptionsTable;
@@ -220,4 +287,9 @@ export interface Schema {
   host_credentials: HostCredentialsTable;
   device_codes: DeviceCodesTable;
   refresh_tokens: RefreshTokensTable;
+  deployments: DeploymentsTable;
+  deployment_operations: DeploymentOperationsTable;
+  deployment_jobs: DeploymentJobsTable;
+  nodes: NodesTable;
+  portal_sessions: PortalSessionsTable;
 }

@@ -27,6 +27,9 @@ export class WorkloadTokens {
   signatures = 0;
   /** Token requests that reached the service (authenticated), for tests. */
   requests = 0;
+  /** Cache lookups that found a token, and those that did not: /metrics reports the hit ratio from them. */
+  cacheHits = 0;
+  cacheMisses = 0;
 
   constructor(
     private readonly server: ServerContext,
@@ -71,7 +74,11 @@ export class WorkloadTokens {
     const identity = selection.identity;
     if (this.useCache) {
       const hit = this.cache.get(hostKey, version, identity.principalId, resource, identity.revokedBefore);
-      if (hit) return { ok: true, token: hit, identity, cached: true };
+      if (hit) {
+        this.cacheHits++;
+        return { ok: true, token: hit, identity, cached: true };
+      }
+      this.cacheMisses++;
     }
     const token = this.sign(host, identity, resource);
     if (this.useCache) this.cache.set(hostKey, version, identity.principalId, resource, token);

@@ -72,6 +72,10 @@ await forEachBackend((server) => {
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.properties.type, 'CustomRole');
     assert.equal(created.body.id, `${sub}/providers/Microsoft.Authorization/roleDefinitions/${id}`);
+    // Azure answers an update with 201 too; az's SDK refuses anything else ("invalid status 'OK'").
+    const updated = await s.arm('PUT', `${rd(sub, `/${id}`)}?api-version=${AUTHZ_API}`, { properties: { ...body.properties, description: 'reads identities (updated)' } });
+    assert.equal(updated.status, 201, updated.text);
+    assert.equal(updated.body.properties.description, 'reads identities (updated)');
     const got = await s.arm('GET', `${rd(sub, `/${id}`)}?api-version=${AUTHZ_API}`);
     assert.equal(got.body.properties.roleName, roleName);
     const byName = await s.arm('GET', `${rd(sub)}?api-version=${AUTHZ_API}&$filter=roleName%20eq%20%27${encodeURIComponent(roleName)}%27`);

@@ -59,6 +59,7 @@ export class Federation {
     const issued = server.issuer.issueWorkload(
       { tenantId: server.tenantId, principalId: principal.object_id, clientId: principal.app_id!, managedIdentityResourceId: identity.id },
       resource,
+      'federated',
     );
     return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
   }

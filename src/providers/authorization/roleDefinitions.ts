@@ -130,7 +130,8 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   };
   await db.transaction().execute(async (trx) => {
     await roleDefinitionStore.upsert(trx, row, existing !== undefined);
-    await req.activity?.record(trx, { statusCode: existing ? 200 : 201 });
+    // Azure answers 201 to every role definition PUT, update included (its SDKs accept nothing else).
+    await req.activity?.record(trx, { statusCode: 201 });
   });
   req.server.rbac?.markDirty();
   const role: RoleDefinition = {
@@ -146,7 +147,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     createdBy: row.created_by,
     updatedBy: row.changed_by,
   };
-  return { status: existing ? 200 : 201, body: serializeRoleDefinition(role, row.scope) };
+  return { status: 201, body: serializeRoleDefinition(role, row.scope) };
 }
 
 function builtInReadOnly(guid: string): ArmError {

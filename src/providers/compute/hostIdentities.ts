@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { idKey } from '../../arm/path.js';
 import { resourceStore, type Db, type ResourceRow } from '../../store/resources.js';
+import { CONVERGENCE_MS } from '../../store/convergence.js';
 import type { IdentityProperties } from '../managedIdentity/identityProperties.js';
 import { storedIdentityOfRow, type StoredIdentity } from './storedIdentity.js';
 
@@ -104,12 +105,13 @@ export async function hostStateVersion(db: Db, hostKey: string): Promise<string>
   return hash.digest('base64url').slice(0, 22);
 }
 
-const REVOCATION_CACHE_MS = 1000;
+// Half the nodes' convergence bound: the token verifier caches the answer for the other half.
+const REVOCATION_CACHE_MS = CONVERGENCE_MS / 2;
 const revocationCache = new Map<string, { value: number; at: number }>();
 
 /**
  * When tokens of a user-assigned identity (by ARM id, e.g. a token's `xms_mirid`) were last revoked, in ms since
- * epoch (0: never, or not a user-assigned identity); cached for at most a second, for token verifiers.
+ * epoch (0: never, or not a user-assigned identity); cached for at most CONVERGENCE_MS / 2, for token verifiers.
  */
 export async function identityRevokedBefore(db: Db, identityId: string): Promise<number> {
   const key = idKey(identityId);

@@ -3,6 +3,7 @@ import { optionalString } from '../../arm/body.js';
 import { ArmError, armErrors } from '../../arm/errors.js';
 import { idKey } from '../../arm/path.js';
 import { trackedResourceType } from '../../arm/trackedResource.js';
+import { etagOf } from '../../arm/preconditions.js';
 import type { ResourceTypeDef } from '../../arm/types.js';
 import { principalStore } from '../../store/principals.js';
 import type { ResourceRow } from '../../store/resources.js';
@@ -15,6 +16,7 @@ import { identityTypeOf, IDENTITY_FIELD, storedIdentityOf, storedIdentityOfRow }
 
 const NAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,62}[a-zA-Z0-9_])?$/;
 const OS_TYPES = ['Linux', 'Windows'] as const;
+const ETAG_SINCE = '2023-09-01';
 
 interface VmProperties {
   hostName: string;
@@ -46,6 +48,8 @@ export function serializeVm(row: ResourceRow, apiVersion: string): Record<string
     location: row.location,
     tags: JSON.parse(row.tags ?? '{}'),
   };
+  // Compute shows the etag (for If-Match) from 2023-09-01; identities, groups and role assignments have none in Azure.
+  if (apiVersion >= ETAG_SINCE) body.etag = etagOf(row);
   const type = identityTypeOf(identity);
   if (identity && type !== 'None') {
     const block: Record<string, unknown> = { type };

@@ -6,6 +6,7 @@ import { roleAssignmentStore } from '../../store/roleAssignments.js';
 import { assignmentStore } from '../../store/identityAssignments.js';
 import { asyncOperationStore } from '../../store/asyncOperations.js';
 import { activityLogStore } from '../../store/activityLog.js';
+import { deploymentStore } from '../../store/deployments.js';
 import type { Db } from '../../store/resources.js';
 import { eventOfRow, recordActivity, type ActivityEvent, type RequestActivity } from '../../activity/recorder.js';
 
@@ -29,6 +30,8 @@ async function deleteBatch(server: ServerContext, group: ResourceRow, onDone?: (
       await principalStore.deleteByResourceKeys(trx, [group.key]);
       // Role assignments at the group and under it (on what it held) go with it.
       await roleAssignmentStore.deleteAtOrUnder(trx, group.key);
+      // So does its deployment history (the records only; what they deployed was in the group).
+      await deploymentStore.deleteInGroup(trx, group.subscription_id, group.resource_group);
       await resourceStore.delete(trx, group.key);
       await onDone?.(trx);
       return true;

@@ -1,0 +1,177 @@
+import crypto from 'node:crypto';
+import { ArmError, armErrors } from '../../arm/errors.js';
+import { pageOf, queryParam } from '../../arm/paging.js';
+import { isUniqueViolation } from '../../arm/trackedResource.js';
+import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
+import { deploymentStore, type DeploymentRow } from '../../store/deployments.js';
+import { validateDeployment } from '../../templates/engine/index.js';
+import type { ValidatedDeployment } from '../../templates/engine/contract.js';
+import { RESOURCES_API_VERSIONS } from './apiVersions.js';
+import { deploymentActionPermissions, deploymentActions } from './deploymentsActions.js';
+import { jobHeaders } from './deploymentsJobs.js';
+import { declaredSecrets, parseDeploymentRequest, validateDeploymentName } from './deploymentsRequest.js';
+import { settleStaleJobs, startDeployment } from './deploymentsRun.js';
+import { DEPLOYMENT_TYPE, deploymentNotFound, engineRefusal, gatewayFor, scopeOf, targetOf } from './deploymentsScope.js';
+import { ACTIVE_STATES, serializeDeployment, type DeploymentProperties } from './deploymentsSerialize.js';
+
+/** Azure's limit on the deployment history of one group (and of one subscription's own deployments). */
+export const DEPLOYMENTS_PER_SCOPE = 800;
+
+async function load(req: ArmRequest): Promise<DeploymentRow> {
+  const target = targetOf(req);
+  const row = await deploymentStore.get(req.server.database.db, target.key);
+  if (!row) throw deploymentNotFound(target.name);
+  if (ACTIVE_STATES.includes(row.provisioning_state)) {
+    // Its node may have stopped: settle before answering, so a poller never waits forever.
+    await settleStaleJobs(req.server);
+    return (await deploymentStore.get(req.server.database.db, target.key)) ?? row;
+  }
+  return row;
+}
+
+/**
+ * PUT: validated at once (a bad template is a 400, as in Azure), then answered 201/200 Accepted with
+ * Azure-AsyncOperation, Location and Retry-After while the engine deploys in the background.
+ */
+async function put(req: ArmRequest): Promise<ArmResponse> {
+  const target = targetOf(req);
+  validateDeploymentName(target.name);
+  const request = parseDeploymentRequest(req.body, target.resourceGroup === undefined);
+  const db = req.server.database.db;
+  const existing = await deploymentStore.get(db, target.key);
+  if (existing && ACTIVE_STATES.includes(existing.provisioning_state)) {
+    await settleStaleJobs(req.server);
+    const again = await deploymentStore.get(db, target.key);
+    if (again && ACTIVE_STATES.includes(again.provisioning_state)) throw deploymentActive(target.name);
+  }
+  if (existing?.location && request.location && existing.location !== request.location) {
+    throw armErrors.badRequest('InvalidDeploymentLocation', `Invalid deployment location '${request.location}'. The deployment '${target.name}' already exists in location '${existing.location}'.`);
+  }
+  if (!existing && (await deploymentStore.count(db, target.subscriptionId.toLowerCase(), (target.resourceGroup ?? '').toLowerCase())) >= DEPLOYMENTS_PER_SCOPE) {
+    throw armErrors.badRequest(
+      'DeploymentQuotaExceeded',
+      `Creating the deployment '${target.name}' would exceed the quota of '${DEPLOYMENTS_PER_SCOPE}'. The current deployment count is '${DEPLOYMENTS_PER_SCOPE}'. Please delete some deployments before creating a new one, or see https://aka.ms/800LimitFix for information on managing deployment history.`,
+    );
+  }
+
+  const scope = await scopeOf(req, target, request.location);
+  const secrets = declaredSecrets(request.input);
+  const gateway = await gatewayFor(req, target, secrets);
+  let validated: ValidatedDeployment;
+  try {
+    validated = await validateDeployment(request.input, scope, gateway);
+  } catch (e) {
+    throw engineRefusal(e, secrets);
+  }
+  for (const v of validated.secretValues) if (!secrets.includes(v)) secrets.push(v);
+
+  const now = new Date();
+  const properties: DeploymentProperties = {
+    provisioningState: 'Accepted',
+    correlationId: req.correlationId,
+    timestamp: now.toISOString(),
+    duration: 'PT0S',
+    dependencies: [],
+    providers: [],
+    parameters: validated.parameters,
+    mode: request.input.mode,
+    templateHash: validated.templateHash,
+  };
+  const row: DeploymentRow = {
+    key: target.key,
+    id: target.id,
+    subscription_id: target.subscriptionId.toLowerCase(),
+    resource_group: (target.resourceGroup ?? '').toLowerCase(),
+    name: target.name,
+    location: request.location ?? null,
+    tags: JSON.stringify(request.tags ?? {}),
+    provisioning_state: 'Accepted',
+    properties: JSON.stringify(properties),
+    template: JSON.stringify(request.input.template),
+    created_at: now.toISOString(),
+    changed_at: now.toISOString(),
+    created_by: req.principal.objectId,
+  };
+  const jobId = crypto.randomUUID();
+  const status = existing ? 200 : 201;
+  try {
+    await db.transaction().execute(async (trx) => {
+      await deploymentStore.put(trx, row);
+      await deploymentStore.insertJob(trx, { id: jobId, deployment_key: target.key, kind: 'deploy', status: 'Running', result: null, created_at: row.created_at, changed_at: row.created_at });
+      // The PUT is the deployment's first event; its end is recorded with the same ids when the engine is done.
+      await req.activity.record(trx, { statusCode: status, status: 'Accepted', scope: target.id, operationId: jobId });
+    });
+  } catch (e) {
+    // Another PUT of the same name won the race.
+    if (isUniqueViolation(e)) throw deploymentActive(target.name);
+    throw e;
+  }
+  startDeployment({
+    server: req.server,
+    deploymentKey: target.key,
+    jobId,
+    input: request.input,
+    scope,
+    gateway,
+    secrets,
+    startedAt: now.getTime(),
+    activity: req.activity.enabled ? { ...req.activity.event, scope: target.id, operationId: jobId } : undefined,
+  });
+  return { status, headers: jobHeaders(req, target, jobId, true), body: serializeDeployment(row) };
+}
+
+/** DELETE removes the record and its operations only: the resources it deployed stay. Synchronous (204). */
+async function del(req: ArmRequest): Promise<ArmResponse> {
+  const target = targetOf(req);
+  const db = req.server.database.db;
+  const row = await deploymentStore.get(db, target.key);
+  if (!row) return { status: 204 };
+  if (ACTIVE_STATES.includes(row.provisioning_state)) {
+    await settleStaleJobs(req.server);
+    const again = await deploymentStore.get(db, target.key);
+    if (again && ACTIVE_STATES.includes(again.provisioning_state)) throw deploymentActive(target.name);
+  }
+  await db.transaction().execute(async (trx) => {
+    if (await deploymentStore.delete(trx, target.key)) await req.activity.record(trx, { statusCode: 204, scope: target.id });
+  });
+  return { status: 204 };
+}
+
+const STATE_FILTER = /^\s*provisioningState\s+eq\s+'([A-Za-z]+)'\s*$/i;
+
+/** List, newest record order by id, with `$filter=provisioningState eq '…'`, `$top` and keyset paging. */
+async function list(req: ArmRequest): Promise<ArmResponse> {
+  const filter = queryParam(req.query, '$filter');
+  let provisioningState: string | undefined;
+  if (filter !== undefined && filter !== '') {
+    const m = STATE_FILTER.exec(filter);
+    if (!m) throw armErrors.badRequest('InvalidFilter', `The filter '${filter}' is not valid. Deployments can be filtered by provisioningState only: "provisioningState eq 'Succeeded'".`);
+    provisioningState = m[1][0].toUpperCase() + m[1].slice(1).toLowerCase();
+  }
+  const db = req.server.database.db;
+  const subscriptionKey = req.path.subscriptionId!.toLowerCase();
+  const groupKey = (req.path.resourceGroup ?? '').toLowerCase();
+  const { rows, nextLink } = await pageOf((after, limit) => deploymentStore.page(db, { subscriptionKey, groupKey, provisioningState, after, limit }), {
+    query: req.query,
+    publicUrl: req.server.publicUrl,
+    pathname: req.pathname,
+    apiVersion: req.apiVersion,
+  });
+  return { status: 200, body: { value: rows.map(serializeDeployment), ...(nextLink ? { nextLink } : {}) } };
+}
+
+function deploymentActive(name: string): ArmError {
+  return new ArmError(409, 'DeploymentActive', `The deployment with resource id '${name}' cannot be saved, because this would overwrite an existing deployment which is still active. Wait for the deployment to finish or cancel it first.`);
+}
+
+/** `Microsoft.Resources/deployments` at resource-group and subscription scope. */
+export const deployments: ResourceTypeDef = {
+  type: DEPLOYMENT_TYPE,
+  apiVersions: RESOURCES_API_VERSIONS,
+  apiVersionStyle: 'arm',
+  scopes: ['resourceGroup', 'subscription'],
+  item: { GET: async (req) => ({ status: 200, body: serializeDeployment(await load(req)) }), PUT: put, DELETE: del },
+  collection: { GET: list },
+  actions: deploymentActions,
+  actionPermissions: deploymentActionPermissions,
+};
