@@ -56,7 +56,10 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
 
   // Paths under a group's /providers/ need the group; the group's own paths answer for themselves.
   const needsGroup = path.resourceGroup !== undefined && path.scopeSegments.length > 0;
-  const scope = path.subscriptionId !== undefined ? await readScope(server, path.subscriptionId, needsGroup ? path.resourceGroup : undefined) : undefined;
+  // An item under a group is read in the same statement (its key: the path's id, decoded and lower-cased, as tracked
+  // resources key their rows); handlers use it rather than reading it again.
+  const itemKey = needsGroup && match.kind === 'item' ? resourceOfWrite(pathname, '').toLowerCase() : undefined;
+  const scope = path.subscriptionId !== undefined ? await readScope(server, path.subscriptionId, needsGroup ? path.resourceGroup : undefined, itemKey) : undefined;
 
   const action = actionOf(match, method);
   raw.onAction?.(action);
@@ -80,7 +83,7 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
     // Checked after authorisation, as ARM does, so a caller without access learns nothing of the group.
     if (needsGroup) checkGroup(scope?.group, path.resourceGroup!, method !== 'GET' && method !== 'HEAD');
 
-    const req: ArmRequest = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server, correlationId, clientRequestId, activity };
+    const req: ArmRequest = { method, path, pathname, apiVersion, query: raw.query, body: raw.body, headers: raw.headers, principal, server, correlationId, clientRequestId, activity, scope };
     if (method === 'HEAD' && match.kind === 'item' && !match.def.item?.HEAD) {
       // ARM answers HEAD on a resource as an existence check: 204 when GET would succeed.
       const res = await handler(req);
@@ -192,9 +195,9 @@ function authorizationScope(match: RouteMatch, pathname: string): string {
 }
 
 /** The subscription (which must exist in this tenant) and, when asked for, its group, in one read. */
-async function readScope(server: ServerContext, subscriptionId: string, group: string | undefined): Promise<ScopeRead> {
+async function readScope(server: ServerContext, subscriptionId: string, group: string | undefined, itemKey: string | undefined): Promise<ScopeRead> {
   if (!GUID_PATTERN.test(subscriptionId)) throw armErrors.invalidSubscriptionId(subscriptionId);
-  const scope = await scopeStore.read(server.database.db, subscriptionId.toLowerCase(), group === undefined ? undefined : groupKeyOf(subscriptionId, group));
+  const scope = await scopeStore.read(server.database.db, subscriptionId.toLowerCase(), group === undefined ? undefined : groupKeyOf(subscriptionId, group), itemKey);
   if (scope.subscriptionTenantId !== server.tenantId) throw armErrors.subscriptionNotFound(subscriptionId);
   return scope;
 }

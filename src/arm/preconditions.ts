@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { ArmError } from './errors.js';
 import type { ArmRequest } from './types.js';
 
@@ -17,6 +18,16 @@ export function etagOf(row: { etag: string }): string {
 /** The `ETag` response header of a resource. */
 export function etagHeader(row: { etag: string }): Record<string, string> {
   return { etag: etagOf(row) };
+}
+
+/**
+ * The etag of a row kept in a table without an etag column (role assignments, role definitions, deployments): derived
+ * from its key and last change instant, which every write of those rows sets, so it moves whenever the row does without
+ * a migration. Same shape as the stored etags (a GUID) so clients cannot tell the two apart.
+ */
+export function versionEtag(key: string, changedAt: string): { etag: string } {
+  const h = crypto.createHash('sha256').update(`${key.toLowerCase()}\n${changedAt}`).digest('hex');
+  return { etag: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}` };
 }
 
 /** Whether the request is conditional at all (a DELETE without conditions keeps its unconditional path). */

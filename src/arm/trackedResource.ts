@@ -62,8 +62,15 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
   const qualifiedName = (req: ArmRequest) => `${spec.type}/${req.path.names[req.path.names.length - 1]}`;
   const notFound = (req: ArmRequest) => armErrors.resourceNotFound(qualifiedName(req), req.path.resourceGroup!);
 
+  /** The row at `key`: on a first attempt the one dispatch read with the scope (same statement), else read now. */
+  async function current(req: ArmRequest, key: string, attempt: number): Promise<ResourceRow | undefined> {
+    const item = req.scope?.item;
+    if (attempt === 1 && item?.key === key) return item.row;
+    return resourceStore.get(req.server.database.db, key);
+  }
+
   async function get(req: ArmRequest): Promise<ArmResponse> {
-    const row = await resourceStore.get(req.server.database.db, keyOf(req));
+    const row = await current(req, keyOf(req), 1);
     if (!row) throw notFound(req);
     return { status: 200, body: spec.serialize(row, req.apiVersion), headers: etagHeader(row) };
   }
@@ -74,10 +81,9 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     spec.validateName(name);
     const tags = validateTagsOf(body);
     const propertiesInput = optionalObject(body.properties, 'properties');
-    const db = req.server.database.db;
     const key = keyOf(req);
     for (let attempt = 1; ; attempt++) {
-      const existing = await resourceStore.get(db, key);
+      const existing = await current(req, key, attempt);
       requirePreconditions(req, existing);
       const location = await locationFor(req, body, existing);
       if (existing && existing.location !== location) {
@@ -109,9 +115,8 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     const body = objectBody(req.body);
     const tags = validateTagsOf(body);
     const propertiesInput = optionalObject(body.properties, 'properties');
-    const db = req.server.database.db;
     for (let attempt = 1; ; attempt++) {
-      const existing = await resourceStore.get(db, keyOf(req));
+      const existing = await current(req, keyOf(req), attempt);
       if (!existing) throw notFound(req);
       requirePreconditions(req, existing);
       const location = existing.location ?? '';
@@ -149,7 +154,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     // Unconditional deletes keep their single attempt; a conditional one deletes only the version it checked.
     const conditional = hasPreconditions(req);
     for (let attempt = 1; ; attempt++) {
-      const existing = await resourceStore.get(db, keyOf(req));
+      const existing = await current(req, keyOf(req), attempt);
       requirePreconditions(req, existing);
       if (!existing) return { status: 204 };
       const deleted = await db.transaction().execute(async (trx) => {
@@ -175,26 +180,45 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
     return { status: 200, body: { value: rows.map((r) => spec.serialize(r, req.apiVersion)), ...(nextLink ? { nextLink } : {}) } };
   }
 
+  /**
+   * One attempt at the write, in one transaction. Its insert or replace also checks that the group is still the version
+   * dispatch read and checked, share-locking it on PostgreSQL (GroupGuard), rather than reading and locking it in a
+   * statement of its own; when the group moved on, it is read again here: gone or being deleted answers as requireGroup
+   * does, otherwise the attempt is retried against the group as it is now.
+   */
   async function writeRow(req: ArmRequest, row: ResourceRow, existing: ResourceRow | undefined): Promise<ResourceRow | undefined> {
     const db = req.server.database.db;
+    const postgres = req.server.database.dialect === 'postgres';
+    const group = req.scope?.group ?? (await requireGroup(req.server, db, req.path.subscriptionId!, req.path.resourceGroup!, { write: true }));
+    const guard = { key: group.key, etag: group.etag, lock: true };
     try {
-      return await db.transaction().execute(async (trx) => {
-        await requireGroup(req.server, trx, req.path.subscriptionId!, req.path.resourceGroup!, { write: true, lock: true });
+      const written = await db.transaction().execute(async (trx) => {
+        // SQLite runs one write transaction at a time, in process: reading the group there costs no round trip and
+        // is cheaper than SQLite's INSERT … SELECT, so only PostgreSQL folds the group check into the write.
+        if (!postgres) await requireGroup(req.server, trx, req.path.subscriptionId!, req.path.resourceGroup!, { write: true });
         if (existing) {
-          if (!(await resourceStore.replace(trx, row, existing.etag))) return undefined;
+          if (!(await resourceStore.replace(trx, row, existing.etag, postgres ? guard : undefined))) return undefined;
         } else {
-          await resourceStore.insert(trx, row);
+          if (postgres ? !(await resourceStore.insertGuarded(trx, row, guard)) : (await resourceStore.insert(trx, row), false)) return undefined;
           await spec.onCreate?.(trx, row, req);
         }
         await spec.onWrite?.(trx, row, existing, req);
         await req.activity.record(trx, { statusCode: existing ? 200 : 201, scope: row.id });
         return row;
       });
+      if (!written) await refreshGroup(req);
+      return written;
     } catch (e) {
       // A concurrent create of the same name lost the race on the primary key: read again and update.
       if (!existing && isUniqueViolation(e)) return undefined;
       throw e;
     }
+  }
+
+  /** After a write matched nothing: throws if the group is gone or being deleted, else keeps its current row for the retry. */
+  async function refreshGroup(req: ArmRequest): Promise<void> {
+    const group = await requireGroup(req.server, req.server.database.db, req.path.subscriptionId!, req.path.resourceGroup!, { write: true });
+    if (req.scope) req.scope = { ...req.scope, group };
   }
 
   async function locationFor(req: ArmRequest, body: Record<string, unknown>, existing: ResourceRow | undefined): Promise<string> {

@@ -3,6 +3,7 @@ import type { Principal } from '../directory/tokenVerifier.js';
 import type { ServerContext } from '../server/context.js';
 import type { ApiVersionStyle } from './apiVersions.js';
 import type { ArmPath } from './path.js';
+import type { ScopeRead } from '../store/scope.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST' | 'HEAD';
 
@@ -28,6 +29,12 @@ export interface ArmRequest {
    * recorded by dispatch. Reads carry a no-op.
    */
   activity: RequestActivity;
+  /**
+   * What dispatch read with the subscription, in one statement, before authorising: the group row (checked: it exists)
+   * and, for an item under a group, the row at the path's key. A write may start from them (its compare-and-swap
+   * catches any change since); absent for requests that did not read them.
+   */
+  scope?: ScopeRead;
 }
 
 export interface ArmResponse {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dispatchArm } from '../arm/dispatch.js';
 import type { TypeRegistry } from '../arm/registry.js';
 import type { ServerContext } from './context.js';
-import { admitArmRequest } from './armThrottling.js';
+import { admitArmRequest, earlyArmAdmission } from './armThrottling.js';
 import { correlationIdOf } from './requestLogging.js';
 
 /** Every path no other route claims is an ARM request; ARM's routing is case-insensitive, so it is done here rather than by Fastify. */
@@ -10,6 +10,8 @@ export function registerArmRoutes(app: FastifyInstance, server: ServerContext, r
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'HEAD'],
     url: '/*',
+    // Throttling decided before the body is read, for callers whose token is already verified (armThrottling.ts).
+    onRequest: earlyArmAdmission(server),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const { pathname, query } = splitUrl(request.url);
       // With throttling on, the caller is authenticated here (its bucket is per principal) and dispatch reuses it.

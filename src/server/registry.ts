@@ -15,8 +15,9 @@ import { systemAssignedIdentities } from '../providers/managedIdentity/systemAss
 import { deployments } from '../providers/resources/deployments.js';
 import { deploymentOperations, legacyDeploymentOperations } from '../providers/resources/deploymentsOperations.js';
 import { deploymentOperationResults, deploymentOperationStatuses } from '../providers/resources/deploymentsJobs.js';
+import { resourceGroupResources, subscriptionResources } from '../providers/resources/genericResources.js';
 
 /** Every resource type this server serves. */
 export function buildRegistry(): TypeRegistry {
-  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, federatedIdentityCredentials, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization, virtualMachines, systemAssignedIdentities, deployments, deploymentOperations, legacyDeploymentOperations, deploymentOperationStatuses, deploymentOperationResults]);
+  return new TypeRegistry([subscriptions, locations, tenants, resourceGroups, operationResults, userAssignedIdentities, federatedIdentityCredentials, managedIdentityOperations, activityLogEvents, roleDefinitions, roleAssignments, permissions, amityAuthorization, virtualMachines, systemAssignedIdentities, deployments, deploymentOperations, legacyDeploymentOperations, deploymentOperationStatuses, deploymentOperationResults, subscriptionResources, resourceGroupResources]);
 }

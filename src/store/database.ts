@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Schema } from './schema.js';
 import { migrate } from './migrations.js';
+import { preparingClient } from './preparedStatements.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -84,7 +85,8 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
 
 async function openPostgres(url: string): Promise<Database> {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Named prepared statements: PostgreSQL parses and plans each hot statement once per connection (preparedStatements.ts).
+  const pool = new pg.Pool({ connectionString: url, max: 10, Client: preparingClient(pg) });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
     db.connection().execute(async (conn) => {

@@ -295,6 +295,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('portal_sessions_by_expiry').on('portal_sessions').column('expires_at').execute();
     },
   },
+  '0008_generic_resource_list': {
+    async up(db: Kysely<any>) {
+      // Azure's generic resource list (src/store/resourceList.ts) pages every top-level resource of a subscription or
+      // group in key order, whatever its type: these serve that order directly, with no sort of the whole scope.
+      await db.schema.createIndex('resources_listing_by_subscription').on('resources').columns(['subscription_id', 'parent_key', 'key']).execute();
+      await db.schema.createIndex('resources_listing_by_group').on('resources').columns(['subscription_id', 'resource_group', 'parent_key', 'key']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,9 +1,41 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ResourcesTable, Schema } from './schema.js';
-import { compiledOnce } from './compiledQuery.js';
+import { compiledOnce, compiledStatement } from './compiledQuery.js';
 
 export type ResourceRow = Selectable<ResourcesTable>;
 export type Db = Kysely<Schema> | Transaction<Schema>;
+
+/**
+ * A write's condition on its resource group, checked by the write's own statement rather than by a read before it: the
+ * group row must still be the version the request checked (`etag`: it existed and was not being deleted), and with
+ * `lock` (PostgreSQL) that row stays share-locked until commit, as requireGroup's `for share` read did, one round trip
+ * fewer. Group deletion changes the group's etag first, so a write either commits before it or matches nothing.
+ */
+export interface GroupGuard {
+  key: string;
+  etag: string;
+  lock: boolean;
+}
+
+function groupStillIs(guard: GroupGuard) {
+  return (eb: ExpressionBuilder<Schema, 'resources'>) => {
+    const group = eb.selectFrom('resources as g').select(sql<number>`1`.as('one')).where('g.key', '=', guard.key).where('g.etag', '=', guard.etag);
+    return eb.exists(guard.lock ? group.forShare() : group);
+  };
+}
+
+const ROW_COLUMNS = ['key', 'id', 'type', 'subscription_id', 'resource_group', 'parent_key', 'name', 'location', 'tags', 'properties', 'etag', 'created_at', 'changed_at', 'created_by', 'changed_by'] as const satisfies readonly (keyof ResourceRow)[];
+
+// The guarded insert runs on every create: compiled once (Kysely would rebuild its 17 bound values on each call).
+const guardedInsert = (lock: boolean) =>
+  compiledStatement(ROW_COLUMNS.length + 2, (db) =>
+    db
+      .insertInto('resources')
+      .columns([...ROW_COLUMNS])
+      .expression(db.selectNoFrom(ROW_COLUMNS.map((c) => sql<string>`${''}`.as(c))).where(groupStillIs({ key: '', etag: '', lock }) as never)),
+  );
+const insertGuardedLocked = guardedInsert(true);
+const insertGuardedUnlocked = guardedInsert(false);
 
 export interface PageQuery {
   subscriptionKey: string;
@@ -30,16 +62,23 @@ export const resourceStore = {
     await db.insertInto('resources').values(row).execute();
   },
 
-  /** Replaces a row only if its etag is still `expectedEtag`, so concurrent writers never interleave. */
-  async replace(db: Db, row: ResourceRow, expectedEtag: string): Promise<boolean> {
+  /** Inserts a row only while its group is as `guard` says (see GroupGuard); false when the group moved on. */
+  async insertGuarded(db: Db, row: ResourceRow, guard: GroupGuard): Promise<boolean> {
+    const insert = guard.lock ? insertGuardedLocked : insertGuardedUnlocked;
+    const result = await insert(db, ...ROW_COLUMNS.map((c) => row[c]), guard.key, guard.etag);
+    return Number(result.numAffectedRows ?? 0n) === 1;
+  },
+
+  /**
+   * Replaces a row only if its etag is still `expectedEtag`, so concurrent writers never interleave; with `guard`, also
+   * only while its group is as the guard says.
+   */
+  async replace(db: Db, row: ResourceRow, expectedEtag: string, guard?: GroupGuard): Promise<boolean> {
     // Creation time and creator never change after the first write.
     const { key, created_at: _createdAt, created_by: _createdBy, ...changes } = row;
-    const result = await db
-      .updateTable('resources')
-      .set(changes)
-      .where('key', '=', key)
-      .where('etag', '=', expectedEtag)
-      .executeTakeFirst();
+    let query = db.updateTable('resources').set(changes).where('key', '=', key).where('etag', '=', expectedEtag);
+    if (guard) query = query.where(groupStillIs(guard));
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   },
 

@@ -1,12 +1,93 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { test } from 'node:test';
-import { createGroup, forEachBackend, identityPath } from './helpers.js';
+import type { TestServer } from '../support/server.js';
+import { AUTHZ_API, createServicePrincipal, ROLE_IDS } from '../rbac/support.js';
+import { deploymentPath } from '../deployments/support.js';
+import { createGroup, forEachBackend, groupPath, identityPath } from './helpers.js';
 
 const VM_API = '2024-07-01';
 const vmPath = (sub: string, group: string, name: string, api = VM_API) =>
   `/subscriptions/${sub}/resourceGroups/${group}/providers/Microsoft.Compute/virtualMachines/${name}?api-version=${api}`;
 
+const EMPTY_TEMPLATE = { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [] };
+
+/**
+ * The contract every changeable type shares: GET and writes answer an ETag; a stale If-Match is 412 on update and
+ * delete; the current one passes; `If-None-Match: *` refuses an existing resource; an absent one fails `If-Match: *`.
+ */
+async function checkConditional(s: TestServer, path: string, create: unknown, update: unknown, opts: { updateStatus?: number; deleteStatus?: number } = {}) {
+  const created = await s.arm('PUT', path, create, { 'if-none-match': '*' });
+  assert.ok(created.status === 201 || created.status === 200, created.text);
+  const etag = created.headers.etag as string;
+  assert.match(etag, /^"[0-9a-f-]{36}"$/, `${path}: ${JSON.stringify(created.headers)}`);
+  assert.equal((await s.arm('GET', path)).headers.etag, etag);
+  const again = await s.arm('PUT', path, create, { 'if-none-match': '*' });
+  assert.equal(again.status, 412, again.text);
+  assert.equal(again.body.error.code, 'PreconditionFailed');
+  const stale = await s.arm('PUT', path, update, { 'if-match': '"00000000-0000-0000-0000-000000000000"' });
+  assert.equal(stale.status, 412, stale.text);
+  assert.match(stale.body.error.message, /does not match etag/);
+  // Writes within one millisecond would share a derived etag: space them as real clients do.
+  await new Promise((r) => setTimeout(r, 5));
+  const updated = await s.arm('PUT', path, update, { 'if-match': etag });
+  assert.equal(updated.status, opts.updateStatus ?? 200, updated.text);
+  const etag2 = updated.headers.etag as string;
+  assert.ok(etag2 && etag2 !== etag, `etag did not move: ${etag2}`);
+  assert.equal((await s.arm('PUT', path, update, { 'if-match': etag })).status, 412);
+  assert.equal((await s.arm('DELETE', path, undefined, { 'if-match': etag })).status, 412);
+  const current = (await s.arm('GET', path)).headers.etag as string;
+  const deleted = await s.arm('DELETE', path, undefined, { 'if-match': current });
+  assert.equal(deleted.status, opts.deleteStatus ?? 200, deleted.text);
+  assert.equal((await s.arm('DELETE', path, undefined, { 'if-match': '*' })).status, 412);
+  assert.equal((await s.arm('PUT', path, create, { 'if-match': '*' })).status, 412);
+}
+
 await forEachBackend((server) => {
+  test('resource groups, role assignments, role definitions, federated credentials and deployments honour If-Match and If-None-Match', async () => {
+    const s = server();
+    const sub = `/subscriptions/${s.subscriptionId}`;
+    await checkConditional(s, groupPath(s, 'rg-cond'), { location: 'westus' }, { location: 'westus', tags: { a: '1' } });
+
+    await createGroup(s, 'rg-cond2');
+    const sp = await createServicePrincipal(s);
+    const raPath = `${sub}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}?api-version=${AUTHZ_API}`;
+    const raBody = (description: string) => ({ properties: { roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.Reader}`, principalId: sp.objectId, principalType: 'ServicePrincipal', description } });
+    await checkConditional(s, raPath, raBody('one'), raBody('two'));
+
+    const roleId = crypto.randomUUID();
+    const rdBody = (description: string) => ({ properties: { roleName: `Cond ${roleId.slice(0, 8)}`, description, permissions: [{ actions: ['*/read'] }], assignableScopes: [sub] } });
+    await checkConditional(s, `${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleId}?api-version=${AUTHZ_API}`, rdBody('one'), rdBody('two'), { updateStatus: 201 });
+
+    assert.equal((await s.arm('PUT', identityPath(s, 'rg-cond2', 'fic-parent'), { location: 'westus' })).status, 201);
+    const ficPath = `${sub}/resourceGroups/rg-cond2/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fic-parent/federatedIdentityCredentials/fic1?api-version=2024-11-30`;
+    const ficBody = (subject: string) => ({ properties: { issuer: 'https://issuer.example', subject, audiences: ['api://AzureADTokenExchange'] } });
+    await checkConditional(s, ficPath, ficBody('one'), ficBody('two'));
+
+    // A deployment can be replaced once it is done: wait for the first to finish before the conditional update.
+    const depPath = deploymentPath(s, 'rg-cond2', 'dep-cond');
+    const depBody = { properties: { template: EMPTY_TEMPLATE, mode: 'Incremental' } };
+    const created = await s.arm('PUT', depPath, depBody, { 'if-none-match': '*' });
+    assert.equal(created.status, 201, created.text);
+    assert.match(created.headers.etag as string, /^"[0-9a-f-]{36}"$/);
+    const settled = async () => {
+      for (;;) {
+        const r = await s.arm('GET', depPath);
+        if (!['Accepted', 'Running'].includes(r.body.properties.provisioningState)) return r.headers.etag as string;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    };
+    const etag = await settled();
+    assert.equal((await s.arm('PUT', depPath, depBody, { 'if-none-match': '*' })).status, 412);
+    assert.equal((await s.arm('PUT', depPath, depBody, { 'if-match': '"00000000-0000-0000-0000-000000000000"' })).status, 412);
+    const updated = await s.arm('PUT', depPath, depBody, { 'if-match': etag });
+    assert.equal(updated.status, 200, updated.text);
+    const etag2 = await settled();
+    assert.equal((await s.arm('DELETE', depPath, undefined, { 'if-match': etag })).status, 412);
+    assert.equal((await s.arm('DELETE', depPath, undefined, { 'if-match': etag2 })).status, 204);
+    assert.equal((await s.arm('DELETE', depPath, undefined, { 'if-match': '*' })).status, 412);
+  });
+
   test('identities carry an ETag header (no body etag, as in Azure) and honour If-Match on PUT, PATCH and DELETE', async () => {
     const s = server();
     await createGroup(s, 'rg-etag');

@@ -39,7 +39,7 @@ async function token(p: ServerProcess, agent: https.Agent): Promise<string> {
   });
 }
 
-/** Sends BURST GETs with CONCURRENCY in flight (from a worker thread) while probing /healthz every 20 ms on a connection of its own. */
+/** Sends BURST GETs with CONCURRENCY in flight (from a worker thread) while probing /healthz every 5 ms on a connection of its own. */
 async function burst(p: ServerProcess): Promise<{ statuses: Map<number, number>; retryAfter: Set<string>; probes: number[] }> {
   const probeAgent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: p.ca });
   try {
@@ -65,7 +65,8 @@ async function burst(p: ServerProcess): Promise<{ statuses: Map<number, number>;
         const r = await get(p, probeAgent, '/healthz');
         assert.equal(r.status, 200);
         probes.push(r.ms);
-        await new Promise((res) => setTimeout(res, 20));
+        // Often enough for a hundred-odd probes over the burst, so p95 is a percentile rather than the maximum.
+        await new Promise((res) => setTimeout(res, 5));
       }
     })();
     const result = await finished;
@@ -92,7 +93,7 @@ after(async () => {
 
 test(`throttling on: a burst of ${BURST} reads gets 429 + Retry-After beyond the bucket, and /healthz answers in under 50 ms`, async () => {
   const { statuses, retryAfter, probes } = await burst(on);
-  const summary = `statuses ${JSON.stringify(Object.fromEntries(statuses))}; healthz p50 ${pct(probes, 0.5).toFixed(1)} ms, p90 ${pct(probes, 0.9).toFixed(1)} ms, p99 ${pct(probes, 0.99).toFixed(1)} ms, max ${Math.max(...probes).toFixed(1)} ms over ${probes.length} probes`;
+  const summary = `statuses ${JSON.stringify(Object.fromEntries(statuses))}; healthz p50 ${pct(probes, 0.5).toFixed(1)} ms, p90 ${pct(probes, 0.9).toFixed(1)} ms, p95 ${pct(probes, 0.95).toFixed(1)} ms, p99 ${pct(probes, 0.99).toFixed(1)} ms, max ${Math.max(...probes).toFixed(1)} ms over ${probes.length} probes`;
   console.log(summary);
   assert.ok((statuses.get(429) ?? 0) > 0, summary);
   // The burst fits 250 at once plus 25 a second while it lasts.
@@ -100,9 +101,11 @@ test(`throttling on: a burst of ${BURST} reads gets 429 + Retry-After beyond the
   assert.deepEqual([...statuses.keys()].filter((s) => s !== 200 && s !== 429), [], summary);
   assert.deepEqual([...retryAfter], ['1'], summary);
   assert.ok(probes.length >= 3, summary);
-  // The median, not the maximum: on a 2-core machine shared with the load generator (and, in CI, other suites) a
-  // single probe can wait behind the scheduler rather than behind the server; the figures are printed for the record.
-  assert.ok(pct(probes, 0.5) < 50, `/healthz under 50 ms: ${summary}`);
+  // p95, not the maximum: refusals are decided in an onRequest hook from the verified-token cache, before the body
+  // is read, yet the maximum still reached 26-42 ms on a quiet 2-core machine that also runs the load generator, and
+  // more under other load: most likely a probe queued behind up to 32 of the 250-odd reads the bucket admits, which
+  // are served in full. p95 stayed at 17-21 ms.
+  assert.ok(pct(probes, 0.95) < 50, `/healthz under 50 ms: ${summary}`);
 });
 
 test(`throttling off: the same burst is served in full, and the server stays up`, async () => {

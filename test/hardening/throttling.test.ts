@@ -111,6 +111,15 @@ test('throttling on: remaining headers count down, then 429 TooManyRequests with
   const del = await s.arm('DELETE', `/subscriptions/${s.subscriptionId}/resourcegroups/throttled?api-version=2024-03-01`);
   assert.ok(del.status === 200 || del.status === 202, del.text);
   assert.equal(del.headers['x-ms-ratelimit-remaining-subscription-deletes'], '199', 'deletes keep the default limit');
+  // Once the caller's token is known, a refusal is decided before the body is read: a malformed body gets the 429
+  // (the 400 it would otherwise earn needs parsing), so a throttled burst costs the server next to nothing.
+  const writeUrl = `/subscriptions/${s.subscriptionId}/resourcegroups/throttled-2?api-version=2024-03-01`;
+  for (let i = 0; i < 3; i++) if ((await s.arm('PUT', writeUrl, '{"location": broken')).status === 429) break;
+  const early = await s.arm('PUT', writeUrl, '{"location": broken');
+  assert.equal(early.status, 429, early.text);
+  assert.equal(early.body.error.code, 'TooManyRequests');
+  assert.equal(early.headers['retry-after'], '1');
+  assert.equal(early.headers['x-ms-ratelimit-remaining-subscription-writes'], '0');
   const tenants = await s.arm('GET', '/tenants?api-version=2022-12-01');
   assert.equal(tenants.headers['x-ms-ratelimit-remaining-tenant-reads'], '4');
 

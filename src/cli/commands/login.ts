@@ -57,27 +57,15 @@ export function loginCommand() {
 async function signInOf(ctx: CliContext, opts: LoginOptions, server: string, caCert: string | undefined, local: ReturnType<typeof readLocalBootstrap>): Promise<SignIn> {
   if (opts.identity) return managedIdentitySignIn(opts, server, caCert);
   if (opts.useDeviceCode) return deviceCodeUserSignIn(ctx, opts, server, caCert, local);
+  // A service principal (client id as the user name) proving itself with a federated token or a secret.
+  const servicePrincipal = (tenantId: string, clientId: string, credential: SignIn['credential']): SignIn => ({ server, tenantId, caCert, userName: clientId, userType: 'servicePrincipal', credential });
   if (opts.federatedToken !== undefined) {
     if (!opts.servicePrincipal || !opts.username || !opts.tenant) throw new UsageError('usage error: --service-principal --username CLIENT_ID --tenant TENANT --federated-token TOKEN');
-    return {
-      server,
-      tenantId: opts.tenant,
-      caCert,
-      userName: opts.username,
-      userType: 'servicePrincipal',
-      credential: { kind: 'federatedToken', server, tenantId: opts.tenant, clientId: opts.username, federatedToken: opts.federatedToken },
-    };
+    return servicePrincipal(opts.tenant, opts.username, { kind: 'federatedToken', server, tenantId: opts.tenant, clientId: opts.username, federatedToken: opts.federatedToken });
   }
   if (opts.servicePrincipal) {
     if (!opts.username || opts.password === undefined || !opts.tenant) throw new UsageError('usage error: --service-principal --username NAME --password SECRET --tenant TENANT');
-    return {
-      server,
-      tenantId: opts.tenant,
-      caCert,
-      userName: opts.username,
-      userType: 'servicePrincipal',
-      credential: { kind: 'secret', server, tenantId: opts.tenant, clientId: opts.username, clientSecret: opts.password },
-    };
+    return servicePrincipal(opts.tenant, opts.username, { kind: 'secret', server, tenantId: opts.tenant, clientId: opts.username, clientSecret: opts.password });
   }
   if (opts.username) {
     if (opts.password === undefined) throw new UsageError('usage error: --username NAME --password PASSWORD');

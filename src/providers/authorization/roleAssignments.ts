@@ -2,6 +2,7 @@ import { ArmError, armErrors } from '../../arm/errors.js';
 import { resourceStore } from '../../store/resources.js';
 import { objectBody } from '../../arm/body.js';
 import { GUID_PATTERN } from '../../arm/path.js';
+import { etagHeader, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { scopeCovers } from '../../rbac/evaluator.js';
 import { principalStore } from '../../store/principals.js';
@@ -37,11 +38,14 @@ export function serializeRoleAssignment(row: RoleAssignmentRow): Record<string, 
 
 const idAt = (scope: string, name: string) => `${scope === '/' ? '' : scope}/providers/${ROLE_ASSIGNMENT_TYPE}/${name}`;
 
+/** Role assignments have no etag column: their version is derived from the last change (see versionEtag). */
+const assignmentVersion = (row: RoleAssignmentRow) => versionEtag(row.key, row.changed_at);
+
 async function get(req: ArmRequest): Promise<ArmResponse> {
   const name = req.path.names[0];
   const row = await roleAssignmentStore.get(req.server.database.db, idAt(requestScope(req), name));
   if (!row) throw new ArmError(404, 'RoleAssignmentNotFound', `The role assignment '${name}' is not found.`);
-  return { status: 200, body: serializeRoleAssignment(row) };
+  return { status: 200, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
 }
 
 function requiredString(props: Record<string, unknown>, name: string): string {
@@ -111,6 +115,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   const id = idAt(scope, name.toLowerCase());
   const now = new Date().toISOString();
   const existing = await roleAssignmentStore.get(db, id);
+  requirePreconditions(req, existing && assignmentVersion(existing));
   if (existing) {
     if (existing.principal_id !== principalId || roleGuidOf(existing.role_definition_id) !== roleGuid) {
       throw new ArmError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
@@ -121,7 +126,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
       await req.activity?.record(trx, { statusCode: 200 });
     });
     req.server.rbac?.markDirty();
-    return { status: 200, body: serializeRoleAssignment(row) };
+    return { status: 200, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
   }
   const elsewhere = await roleAssignmentStore.byName(db, name);
   if (elsewhere) throw new ArmError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
@@ -156,12 +161,13 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     throw e;
   }
   req.server.rbac?.markDirty();
-  return { status: 201, body: serializeRoleAssignment(row) };
+  return { status: 201, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
 }
 
 async function del(req: ArmRequest): Promise<ArmResponse> {
   const db = req.server.database.db;
   const existing = await roleAssignmentStore.get(db, idAt(requestScope(req), req.path.names[0]));
+  requirePreconditions(req, existing && assignmentVersion(existing));
   if (!existing) return { status: 204 };
   const deleted = await db.transaction().execute(async (trx) => {
     if (!(await roleAssignmentStore.delete(trx, existing.key))) return false;

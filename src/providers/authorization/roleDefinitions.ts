@@ -1,6 +1,7 @@
 import { ArmError } from '../../arm/errors.js';
 import { objectBody } from '../../arm/body.js';
 import { GUID_PATTERN } from '../../arm/path.js';
+import { etagHeader, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { requireAction } from '../../rbac/authorize.js';
 import type { Permission, RoleDefinition } from '../../rbac/builtInRoles.js';
@@ -34,6 +35,9 @@ export function serializeRoleDefinition(role: RoleDefinition, scope: string): Re
   return { id: roleDefinitionIdAt(role.scope ?? scope, role.id), type: ROLE_DEFINITION_TYPE, name: role.id, properties };
 }
 
+/** Role definitions have no etag column: the version is derived from the last change; built-in roles never change. */
+const roleVersion = (id: string, changedAt: string | undefined) => versionEtag(id, changedAt ?? 'built-in');
+
 function notFound(guid: string): ArmError {
   return new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${guid}' does not exist.`);
 }
@@ -43,7 +47,7 @@ async function get(req: ArmRequest): Promise<ArmResponse> {
   await req.server.rbac?.ensureFresh();
   const role = BUILT_IN_BY_ID.get(guid.toLowerCase()) ?? req.server.rbac?.role(guid);
   if (!role) throw notFound(guid);
-  return { status: 200, body: serializeRoleDefinition(role, requestScope(req)) };
+  return { status: 200, body: serializeRoleDefinition(role, requestScope(req)), headers: etagHeader(roleVersion(role.id, role.updatedOn)) };
 }
 
 /** Roles usable at the scope: every built-in role, and custom roles assignable at, above or below it. */
@@ -109,6 +113,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   }
   const db = req.server.database.db;
   const existing = await roleDefinitionStore.get(db, guid);
+  requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
   const sameName = await roleDefinitionStore.byName(db, roleName);
   if ((sameName && sameName.id !== guid) || BUILT_IN_ROLES.some((r) => r.roleName.toLowerCase() === roleName.toLowerCase())) {
     throw new ArmError(409, 'RoleDefinitionWithSameNameExists', 'A custom role with the same name already exists in this directory. Use a different name.');
@@ -147,7 +152,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     createdBy: row.created_by,
     updatedBy: row.changed_by,
   };
-  return { status: 201, body: serializeRoleDefinition(role, row.scope) };
+  return { status: 201, body: serializeRoleDefinition(role, row.scope), headers: etagHeader(roleVersion(guid, now)) };
 }
 
 function builtInReadOnly(guid: string): ArmError {
@@ -159,6 +164,7 @@ async function del(req: ArmRequest): Promise<ArmResponse> {
   if (BUILT_IN_BY_ID.has(guid)) throw builtInReadOnly(guid);
   const db = req.server.database.db;
   const existing = await roleDefinitionStore.get(db, guid);
+  requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
   if (!existing) return { status: 204 };
   if ((await roleAssignmentStore.countForRole(db, guid)) > 0) {
     throw new ArmError(409, 'RoleDefinitionHasAssignments', 'There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).');

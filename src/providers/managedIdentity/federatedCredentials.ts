@@ -4,6 +4,7 @@ import { ArmError, armErrors } from '../../arm/errors.js';
 import { requireGroup } from '../../arm/groupGuard.js';
 import { resourceId } from '../../arm/ids.js';
 import { pageOf } from '../../arm/paging.js';
+import { etagHeader, requirePreconditions } from '../../arm/preconditions.js';
 import { idKey } from '../../arm/path.js';
 import { writeStamp } from '../../arm/writeStamp.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
@@ -154,7 +155,7 @@ export async function lockParentRow(server: ServerContext, trx: Db, key: string)
 async function get(req: ArmRequest): Promise<ArmResponse> {
   const db = req.server.database.db;
   const row = await resourceStore.get(db, ficKeyOf(req));
-  if (row && row.type === FIC_TYPE) return { status: 200, body: serializeFic(row, req.apiVersion) };
+  if (row && row.type === FIC_TYPE) return { status: 200, body: serializeFic(row, req.apiVersion), headers: etagHeader(row) };
   if (!(await resourceStore.get(db, identityKeyOf(req)))) throw ficErrors.parentMissing();
   throw ficNotFound(req);
 }
@@ -175,6 +176,8 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     if (!identity) throw ficErrors.parentMissing();
     const siblings = await trx.selectFrom('resources').selectAll().where('type', '=', FIC_TYPE).where('parent_key', '=', identity.key).execute();
     const existing = siblings.find((r) => r.key === key);
+    // Inside the transaction holding the identity's row: the version checked is the version replaced.
+    requirePreconditions(req, existing);
     if (!existing && siblings.length >= MAX_FICS_PER_IDENTITY) throw ficErrors.tooMany();
     if (properties.subject !== undefined) {
       const clash = siblings.some((r) => {
@@ -205,7 +208,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
       await resourceStore.insert(trx, row);
     }
     await req.activity.record(trx, { statusCode: existing ? 200 : 201, scope: row.id });
-    return { status: existing ? 200 : 201, body: serializeFic(row, req.apiVersion) };
+    return { status: existing ? 200 : 201, body: serializeFic(row, req.apiVersion), headers: etagHeader(row) };
   });
 }
 
@@ -215,9 +218,10 @@ async function del(req: ArmRequest): Promise<ArmResponse> {
   const db = req.server.database.db;
   return db.transaction().execute(async (trx) => {
     const identity = await lockParentRow(req.server, trx, identityKeyOf(req));
-    if (!identity) return { status: 204 };
-    const existing = await resourceStore.get(trx, key);
-    if (!existing || existing.type !== FIC_TYPE) return { status: 204 };
+    const found = identity ? await resourceStore.get(trx, key) : undefined;
+    const existing = found?.type === FIC_TYPE ? found : undefined;
+    requirePreconditions(req, existing);
+    if (!existing) return { status: 204 };
     await resourceStore.delete(trx, key);
     await req.activity.record(trx, { statusCode: 200, scope: existing.id });
     return { status: 200 };

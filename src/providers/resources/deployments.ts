@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { ArmError, armErrors } from '../../arm/errors.js';
 import { pageOf, queryParam } from '../../arm/paging.js';
+import { etagHeader, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
 import { isUniqueViolation } from '../../arm/trackedResource.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { deploymentStore, type DeploymentRow } from '../../store/deployments.js';
@@ -16,6 +17,14 @@ import { ACTIVE_STATES, serializeDeployment, type DeploymentProperties } from '.
 
 /** Azure's limit on the deployment history of one group (and of one subscription's own deployments). */
 export const DEPLOYMENTS_PER_SCOPE = 800;
+
+/** Deployments have no etag column: the version is derived from the last change (the engine moves it as it runs). */
+const deploymentVersion = (row: DeploymentRow) => versionEtag(row.key, row.changed_at);
+
+async function get(req: ArmRequest): Promise<ArmResponse> {
+  const row = await load(req);
+  return { status: 200, body: serializeDeployment(row), headers: etagHeader(deploymentVersion(row)) };
+}
 
 async function load(req: ArmRequest): Promise<DeploymentRow> {
   const target = targetOf(req);
@@ -39,6 +48,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   const request = parseDeploymentRequest(req.body, target.resourceGroup === undefined);
   const db = req.server.database.db;
   const existing = await deploymentStore.get(db, target.key);
+  requirePreconditions(req, existing && deploymentVersion(existing));
   if (existing && ACTIVE_STATES.includes(existing.provisioning_state)) {
     await settleStaleJobs(req.server);
     const again = await deploymentStore.get(db, target.key);
@@ -117,7 +127,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     startedAt: now.getTime(),
     activity: req.activity.enabled ? { ...req.activity.event, scope: target.id, operationId: jobId } : undefined,
   });
-  return { status, headers: jobHeaders(req, target, jobId, true), body: serializeDeployment(row) };
+  return { status, headers: { ...jobHeaders(req, target, jobId, true), ...etagHeader(deploymentVersion(row)) }, body: serializeDeployment(row) };
 }
 
 /** DELETE removes the record and its operations only: the resources it deployed stay. Synchronous (204). */
@@ -125,6 +135,7 @@ async function del(req: ArmRequest): Promise<ArmResponse> {
   const target = targetOf(req);
   const db = req.server.database.db;
   const row = await deploymentStore.get(db, target.key);
+  requirePreconditions(req, row && deploymentVersion(row));
   if (!row) return { status: 204 };
   if (ACTIVE_STATES.includes(row.provisioning_state)) {
     await settleStaleJobs(req.server);
@@ -170,7 +181,7 @@ export const deployments: ResourceTypeDef = {
   apiVersions: RESOURCES_API_VERSIONS,
   apiVersionStyle: 'arm',
   scopes: ['resourceGroup', 'subscription'],
-  item: { GET: async (req) => ({ status: 200, body: serializeDeployment(await load(req)) }), PUT: put, DELETE: del },
+  item: { GET: get, PUT: put, DELETE: del },
   collection: { GET: list },
   actions: deploymentActions,
   actionPermissions: deploymentActionPermissions,

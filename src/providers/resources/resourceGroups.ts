@@ -5,6 +5,7 @@ import { armErrors } from '../../arm/errors.js';
 import { groupId, groupKeyOf, RESOURCE_GROUP_TYPE } from '../../arm/ids.js';
 import { requireLocation } from '../../arm/locations.js';
 import { pageOf } from '../../arm/paging.js';
+import { etagHeader, requirePreconditions } from '../../arm/preconditions.js';
 import { validateTags } from '../../arm/tags.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
@@ -72,13 +73,15 @@ async function put(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
   const managedBy = optionalString(body.managedBy, 'managedBy');
   const db = req.server.database.db;
   const existing = await resourceStore.get(db, keyOf(req));
+  // Checked against the row the compare-and-swap below replaces: a concurrent write makes it retry and check again.
+  requirePreconditions(req, existing);
   const now = new Date().toISOString();
   if (existing) {
     if (JSON.parse(existing.properties).provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(existing.name);
     if (existing.location !== location) throw armErrors.invalidResourceGroupLocation(location, existing.location ?? '');
     const row = { ...existing, tags: JSON.stringify(tags), properties: JSON.stringify({ provisioningState: 'Succeeded', managedBy }), etag: crypto.randomUUID(), changed_at: now, changed_by: req.principal.objectId };
     if (!(await recordedWrite(req, 200, row.id, (trx) => resourceStore.replace(trx, row, existing.etag)))) return retry(req, existing.name, attempt, put);
-    return { status: 200, body: serializeGroup(row) };
+    return { status: 200, body: serializeGroup(row), headers: etagHeader(row) };
   }
   const row: ResourceRow = {
     key: keyOf(req),
@@ -103,12 +106,13 @@ async function put(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
     if (isUniqueViolation(e)) return retry(req, name, attempt, put);
     throw e;
   }
-  return { status: 201, body: serializeGroup(row) };
+  return { status: 201, body: serializeGroup(row), headers: etagHeader(row) };
 }
 
 async function patch(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
   const body = objectBody(req.body);
   const existing = await load(req);
+  requirePreconditions(req, existing);
   const props = JSON.parse(existing.properties);
   if (props.provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(existing.name);
   if (body.location !== undefined && requireLocation(body.location, 'resourceGroup') !== existing.location) {
@@ -125,11 +129,13 @@ async function patch(req: ArmRequest, attempt = 1): Promise<ArmResponse> {
     changed_by: req.principal.objectId,
   };
   if (!(await recordedWrite(req, 200, row.id, (trx) => resourceStore.replace(trx, row, existing.etag)))) return retry(req, existing.name, attempt, patch);
-  return { status: 200, body: serializeGroup(row) };
+  return { status: 200, body: serializeGroup(row), headers: etagHeader(row) };
 }
 
 async function del(req: ArmRequest): Promise<ArmResponse> {
-  const group = await load(req);
+  const group = await resourceStore.get(req.server.database.db, keyOf(req));
+  requirePreconditions(req, group);
+  if (!group) throw armErrors.resourceGroupNotFound(req.path.names[1]);
   const props = JSON.parse(group.properties);
   if (props.provisioningState !== 'Deleting' && (await deleteGroupNow(req.server, group, req.activity))) return { status: 200 };
   const operationId = props.provisioningState === 'Deleting' ? await runningOperation(req, group) : await startGroupDeletion(req.server, group, req.activity);
@@ -153,6 +159,11 @@ export function operationHeaders(req: ArmRequest, operationId: string): Record<s
   };
 }
 
+async function get(req: ArmRequest): Promise<ArmResponse> {
+  const row = await load(req);
+  return { status: 200, body: serializeGroup(row), headers: etagHeader(row) };
+}
+
 async function list(req: ArmRequest): Promise<ArmResponse> {
   const db = req.server.database.db;
   const subscriptionKey = req.path.names[0].toLowerCase();
@@ -170,6 +181,6 @@ export const resourceGroups: ResourceTypeDef = {
   apiVersions: RESOURCES_API_VERSIONS,
   apiVersionStyle: 'arm',
   scopes: ['tenant'],
-  item: { GET: async (req) => ({ status: 200, body: serializeGroup(await load(req)) }), HEAD: async (req) => (await load(req), { status: 204 }), PUT: put, PATCH: patch, DELETE: del },
+  item: { GET: get, HEAD: async (req) => (await load(req), { status: 204 }), PUT: put, PATCH: patch, DELETE: del },
   collection: { GET: list },
 };

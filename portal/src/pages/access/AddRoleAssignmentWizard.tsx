@@ -1,31 +1,7 @@
-import {
-  Button,
-  DrawerBody,
-  DrawerFooter,
-  DrawerHeader,
-  DrawerHeaderTitle,
-  Field,
-  Input,
-  makeStyles,
-  MessageBar,
-  MessageBarBody,
-  OverlayDrawer,
-  Spinner,
-  Tab,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  TableSelectionCell,
-  TabList,
-  Text,
-  tokens,
-  useId,
-} from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Spinner, Tab, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, TableSelectionCell, TabList, Text, tokens, useId } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { SidePane } from '../../components/SidePane.js';
 import { MEMBER_KIND_LABELS, PRIVILEGED_ROLES, searchRoles, type Member, type RoleDefinition } from './accessControl.js';
 import { createAssignment, listRoles } from './accessApi.js';
 import { MemberPicker } from './MemberPicker.js';
@@ -41,7 +17,6 @@ const useStyles = makeStyles({
   term: { fontWeight: tokens.fontWeightSemibold },
   detail: { margin: 0, overflowWrap: 'anywhere' },
   chosen: { margin: `${tokens.spacingVerticalS} 0`, paddingLeft: tokens.spacingHorizontalXL },
-  footer: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   hideNarrow: { '@media (max-width: 720px)': { display: 'none' } },
   selectColumn: { width: '3rem' },
   nameColumn: { width: '30%' },
@@ -112,141 +87,135 @@ export function AddRoleAssignmentWizard({ scope, scopeTitle, onClose }: { scope:
   };
 
   return (
-    <OverlayDrawer open position="end" size="large" onOpenChange={(_, d) => !d.open && !busy && onClose(attempted)}>
-      <DrawerHeader>
-        <DrawerHeaderTitle
-          action={
-            <Button appearance="subtle" aria-label="Close" onClick={() => onClose(attempted)} disabled={busy}>
-              Close
-            </Button>
-          }
-        >
-          Add role assignment
-        </DrawerHeaderTitle>
-        <Text className={styles.description}>Scope: {scopeTitle}</Text>
-      </DrawerHeader>
-      <DrawerBody>
-        <TabList className={styles.steps} selectedValue={step} onTabSelect={(_, d) => setStep(d.value as Step)} aria-label="Steps">
-          <Tab value="role">Role</Tab>
-          <Tab value="members" disabled={!canGo.members}>
-            Members
-          </Tab>
-          <Tab value="review" disabled={!canGo.review}>
+    <SidePane
+      title="Add role assignment"
+      size="large"
+      locked={busy}
+      onClose={() => onClose(attempted)}
+      subtitle={<Text className={styles.description}>Scope: {scopeTitle}</Text>}
+      footer={
+        <>
+          <Button appearance="primary" onClick={primary} disabled={busy || (step === 'review' ? !canGo.review : !role)}>
             Review + assign
-          </Tab>
-        </TabList>
-
-        {step === 'role' && (
-          <section aria-label="Role">
-            <Text block className={styles.description}>
-              A role definition is a collection of permissions. Choose the one to grant at this scope.
-            </Text>
-            <div className={styles.search} role="search" aria-label="Search roles">
-              <label htmlFor={searchId}>Search by role name or description</label>
-              <Input id={searchId} value={text} onChange={(_, d) => setText(d.value)} placeholder="Reader, identity, assign…" />
-            </div>
-            <ErrorBar error={rolesError} title="The roles could not be listed" />
-            {!roles && !rolesError && <Spinner size="tiny" label="Loading roles…" />}
-            {roles && (
-              <div className={styles.roles}>
-                <Table aria-label="Roles" size="small">
-                  <TableHeader>
-                    <TableRow>
-                      <TableHeaderCell className={styles.selectColumn} aria-label="Selected" />
-                      <TableHeaderCell className={styles.nameColumn}>Name</TableHeaderCell>
-                      <TableHeaderCell className={styles.hideNarrow}>Description</TableHeaderCell>
-                      <TableHeaderCell className={styles.typeColumn}>Type</TableHeaderCell>
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {shown.map((r) => (
-                      <TableRow key={r.id} aria-selected={role?.id === r.id} onClick={() => setRole(r)}>
-                        <TableSelectionCell type="radio" checked={role?.id === r.id} radioIndicator={{ 'aria-label': r.properties.roleName }} />
-                        <TableCell>{r.properties.roleName}</TableCell>
-                        <TableCell className={styles.hideNarrow}>{r.properties.description}</TableCell>
-                        <TableCell>{r.properties.type === 'CustomRole' ? 'Custom' : PRIVILEGED_ROLES.includes(r.properties.roleName) ? 'Privileged' : 'Job function'}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-                {shown.length === 0 && <Text role="status">No role matches.</Text>}
-              </div>
-            )}
-            {role && (
-              <>
-                <h2 className={styles.section}>Selected role: {role.properties.roleName}</h2>
-                <RoleDetails role={role} />
-              </>
-            )}
-          </section>
-        )}
-
-        {step === 'members' && (
-          <section aria-label="Members">
-            <Text block className={styles.description}>
-              Assign {role?.properties.roleName} to users, service principals or managed identities.
-            </Text>
-            <MemberPicker selected={members} onChange={setMembers} />
-            <h2 className={styles.section}>Selected members</h2>
-            {members.length === 0 ? (
-              <Text>None yet.</Text>
-            ) : (
-              <ul className={styles.chosen} aria-label="Selected members">
-                {members.map((m) => (
-                  <li key={m.id}>
-                    {m.displayName} ({MEMBER_KIND_LABELS[m.kind]}){' '}
-                    <Button size="small" appearance="subtle" aria-label={`Remove ${m.displayName}`} onClick={() => setMembers(members.filter((x) => x.id !== m.id))}>
-                      Remove
-                    </Button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        )}
-
-        {step === 'review' && role && (
-          <section aria-label="Review + assign">
-            <dl className={styles.summary}>
-              <dt className={styles.term}>Role</dt>
-              <dd className={styles.detail}>{role.properties.roleName}</dd>
-              <dt className={styles.term}>Scope</dt>
-              <dd className={styles.detail}>{scope}</dd>
-              <dt className={styles.term}>Members</dt>
-              <dd className={styles.detail}>{members.map((m) => `${m.displayName} (${MEMBER_KIND_LABELS[m.kind]})`).join(', ')}</dd>
-            </dl>
-            <Field label="Description (optional)" className={styles.section}>
-              <Input value={description} onChange={(_, d) => setDescription(d.value)} />
-            </Field>
-            {busy && <Spinner size="tiny" label={progress} labelPosition="after" role="status" />}
-            {failures.length > 0 && (
-              <MessageBar intent="error" role="alert" layout="multiline">
-                <MessageBarBody>
-                  {failures.length} assignment{failures.length > 1 ? 's' : ''} failed. {failures.join(' ')}
-                </MessageBarBody>
-              </MessageBar>
-            )}
-          </section>
-        )}
-      </DrawerBody>
-      <DrawerFooter className={styles.footer}>
-        <Button appearance="primary" onClick={primary} disabled={busy || (step === 'review' ? !canGo.review : !role)}>
+          </Button>
+          {step !== 'role' && (
+            <Button onClick={() => setStep(step === 'review' ? 'members' : 'role')} disabled={busy}>
+              Previous
+            </Button>
+          )}
+          {step !== 'review' && (
+            <Button onClick={() => setStep(step === 'role' ? 'members' : 'review')} disabled={busy || !canGo[step === 'role' ? 'members' : 'review']}>
+              Next
+            </Button>
+          )}
+          <Button onClick={() => onClose(attempted)} disabled={busy}>
+            Cancel
+          </Button>
+        </>
+      }
+    >
+      <TabList className={styles.steps} selectedValue={step} onTabSelect={(_, d) => setStep(d.value as Step)} aria-label="Steps">
+        <Tab value="role">Role</Tab>
+        <Tab value="members" disabled={!canGo.members}>
+          Members
+        </Tab>
+        <Tab value="review" disabled={!canGo.review}>
           Review + assign
-        </Button>
-        {step !== 'role' && (
-          <Button onClick={() => setStep(step === 'review' ? 'members' : 'role')} disabled={busy}>
-            Previous
-          </Button>
-        )}
-        {step !== 'review' && (
-          <Button onClick={() => setStep(step === 'role' ? 'members' : 'review')} disabled={busy || !canGo[step === 'role' ? 'members' : 'review']}>
-            Next
-          </Button>
-        )}
-        <Button onClick={() => onClose(attempted)} disabled={busy}>
-          Cancel
-        </Button>
-      </DrawerFooter>
-    </OverlayDrawer>
+        </Tab>
+      </TabList>
+
+      {step === 'role' && (
+        <section aria-label="Role">
+          <Text block className={styles.description}>
+            A role definition is a collection of permissions. Choose the one to grant at this scope.
+          </Text>
+          <div className={styles.search} role="search" aria-label="Search roles">
+            <label htmlFor={searchId}>Search by role name or description</label>
+            <Input id={searchId} value={text} onChange={(_, d) => setText(d.value)} placeholder="Reader, identity, assign…" />
+          </div>
+          <ErrorBar error={rolesError} title="The roles could not be listed" />
+          {!roles && !rolesError && <Spinner size="tiny" label="Loading roles…" />}
+          {roles && (
+            <div className={styles.roles}>
+              <Table aria-label="Roles" size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell className={styles.selectColumn} aria-label="Selected" />
+                    <TableHeaderCell className={styles.nameColumn}>Name</TableHeaderCell>
+                    <TableHeaderCell className={styles.hideNarrow}>Description</TableHeaderCell>
+                    <TableHeaderCell className={styles.typeColumn}>Type</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {shown.map((r) => (
+                    <TableRow key={r.id} aria-selected={role?.id === r.id} onClick={() => setRole(r)}>
+                      <TableSelectionCell type="radio" checked={role?.id === r.id} radioIndicator={{ 'aria-label': r.properties.roleName }} />
+                      <TableCell>{r.properties.roleName}</TableCell>
+                      <TableCell className={styles.hideNarrow}>{r.properties.description}</TableCell>
+                      <TableCell>{r.properties.type === 'CustomRole' ? 'Custom' : PRIVILEGED_ROLES.includes(r.properties.roleName) ? 'Privileged' : 'Job function'}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+              {shown.length === 0 && <Text role="status">No role matches.</Text>}
+            </div>
+          )}
+          {role && (
+            <>
+              <h2 className={styles.section}>Selected role: {role.properties.roleName}</h2>
+              <RoleDetails role={role} />
+            </>
+          )}
+        </section>
+      )}
+
+      {step === 'members' && (
+        <section aria-label="Members">
+          <Text block className={styles.description}>
+            Assign {role?.properties.roleName} to users, service principals or managed identities.
+          </Text>
+          <MemberPicker selected={members} onChange={setMembers} />
+          <h2 className={styles.section}>Selected members</h2>
+          {members.length === 0 ? (
+            <Text>None yet.</Text>
+          ) : (
+            <ul className={styles.chosen} aria-label="Selected members">
+              {members.map((m) => (
+                <li key={m.id}>
+                  {m.displayName} ({MEMBER_KIND_LABELS[m.kind]}){' '}
+                  <Button size="small" appearance="subtle" aria-label={`Remove ${m.displayName}`} onClick={() => setMembers(members.filter((x) => x.id !== m.id))}>
+                    Remove
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      {step === 'review' && role && (
+        <section aria-label="Review + assign">
+          <dl className={styles.summary}>
+            <dt className={styles.term}>Role</dt>
+            <dd className={styles.detail}>{role.properties.roleName}</dd>
+            <dt className={styles.term}>Scope</dt>
+            <dd className={styles.detail}>{scope}</dd>
+            <dt className={styles.term}>Members</dt>
+            <dd className={styles.detail}>{members.map((m) => `${m.displayName} (${MEMBER_KIND_LABELS[m.kind]})`).join(', ')}</dd>
+          </dl>
+          <Field label="Description (optional)" className={styles.section}>
+            <Input value={description} onChange={(_, d) => setDescription(d.value)} />
+          </Field>
+          {busy && <Spinner size="tiny" label={progress} labelPosition="after" role="status" />}
+          {failures.length > 0 && (
+            <MessageBar intent="error" role="alert" layout="multiline">
+              <MessageBarBody>
+                {failures.length} assignment{failures.length > 1 ? 's' : ''} failed. {failures.join(' ')}
+              </MessageBarBody>
+            </MessageBar>
+          )}
+        </section>
+      )}
+    </SidePane>
   );
 }

@@ -1,6 +1,7 @@
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens, useId } from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, TableCell, TableRow, Text, tokens, useId } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { ListTable } from '../../components/ListTable.js';
 import { useSession } from '../../state/session.js';
 import { MEMBER_KIND_LABELS, roleGuidOf, suggestedActions, type CheckAccessResult, type Member, type RoleDefinition } from './accessControl.js';
 import { checkAccess } from './accessApi.js';
@@ -11,7 +12,6 @@ const useStyles = makeStyles({
   intro: { color: tokens.colorNeutralForeground2 },
   row: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'end', flexWrap: 'wrap' },
   action: { flex: '1 1 24rem' },
-  tableWrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1 },
   wrap: { overflowWrap: 'anywhere' },
 });
 
@@ -87,26 +87,15 @@ export function CheckAccess({ scope, roles }: { scope: string; roles: RoleDefini
         </MessageBar>
       )}
       {result && considered.length > 0 && (
-        <div className={styles.tableWrap}>
-          <Table aria-label="Role assignments considered" size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Role</TableHeaderCell>
-                <TableHeaderCell>Scope</TableHeaderCell>
-                <TableHeaderCell>Grants the action</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {considered.map((a) => (
-                <TableRow key={a.id}>
-                  <TableCell>{roleName(a)}</TableCell>
-                  <TableCell className={styles.wrap}>{a.scope}</TableCell>
-                  <TableCell>{decided.has(a.id.toLowerCase()) ? 'Yes' : 'No'}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
+        <ListTable label="Role assignments considered" columns={['Role', 'Scope', 'Grants the action']}>
+          {considered.map((a) => (
+            <TableRow key={a.id}>
+              <TableCell>{roleName(a)}</TableCell>
+              <TableCell className={styles.wrap}>{a.scope}</TableCell>
+              <TableCell>{decided.has(a.id.toLowerCase()) ? 'Yes' : 'No'}</TableCell>
+            </TableRow>
+          ))}
+        </ListTable>
       )}
     </section>
   );

@@ -1,14 +1,14 @@
-import { Button, DrawerBody, DrawerFooter, DrawerHeader, DrawerHeaderTitle, makeStyles, OverlayDrawer, Spinner, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { ApiError } from '../../api/http.js';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { SidePane } from '../../components/SidePane.js';
 import { putCredential, type FederatedCredential } from './federatedApi.js';
 import { FederatedCredentialFields } from './FederatedCredentialFields.js';
 import { emptyFederatedForm, federatedCredentialBody, fieldOfFederatedError, validateFederatedForm, type FederatedErrors, type FederatedField, type FederatedForm } from './federatedCredentialForm.js';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  footer: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
 
 /**
@@ -63,41 +63,34 @@ export function AddFederatedCredentialPane({ identityId, existing, onClose }: { 
   }
 
   return (
-    <OverlayDrawer open position="end" size="medium" onOpenChange={(_, d) => !d.open && !busy && onClose(false)}>
-      <DrawerHeader>
-        <DrawerHeaderTitle
-          action={
-            <Button appearance="subtle" aria-label="Close" onClick={() => onClose(false)} disabled={busy}>
-              Close
-            </Button>
-          }
-        >
-          Add federated credential
-        </DrawerHeaderTitle>
-      </DrawerHeader>
-      <DrawerBody>
-        <form
-          className={styles.form}
-          aria-label="Add federated credential"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void add();
-          }}
-        >
-          <FederatedCredentialFields form={form} onChange={change} errors={shownErrors} />
-          <ErrorBar error={error} title="The credential could not be added" />
-          {/* Enter in a field submits; the visible buttons are in the footer. */}
-          <button type="submit" hidden />
-        </form>
-      </DrawerBody>
-      <DrawerFooter className={styles.footer}>
-        <Button appearance="primary" onClick={() => void add()} disabled={busy}>
-          {busy ? <Spinner size="tiny" label="Adding…" /> : 'Add'}
-        </Button>
-        <Button onClick={() => onClose(false)} disabled={busy}>
-          Cancel
-        </Button>
-      </DrawerFooter>
-    </OverlayDrawer>
+    <SidePane
+      title="Add federated credential"
+      locked={busy}
+      onClose={() => onClose(false)}
+      footer={
+        <>
+          <Button appearance="primary" onClick={() => void add()} disabled={busy}>
+            {busy ? <Spinner size="tiny" label="Adding…" /> : 'Add'}
+          </Button>
+          <Button onClick={() => onClose(false)} disabled={busy}>
+            Cancel
+          </Button>
+        </>
+      }
+    >
+      <form
+        className={styles.form}
+        aria-label="Add federated credential"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add();
+        }}
+      >
+        <FederatedCredentialFields form={form} onChange={change} errors={shownErrors} />
+        <ErrorBar error={error} title="The credential could not be added" />
+        {/* Enter in a field submits; the visible buttons are in the footer. */}
+        <button type="submit" hidden />
+      </form>
+    </SidePane>
   );
 }

@@ -1,7 +1,8 @@
-import { Button, makeStyles, mergeClasses, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Toolbar, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Spinner, TableCell, TableRow, Text, Toolbar, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { ListTable } from '../../components/ListTable.js';
 import type { IdentityTabProps } from '../identities/identityTabs.js';
 import { AddFederatedCredentialPane } from './AddFederatedCredentialPane.js';
 import { deleteCredential, listCredentials, type FederatedCredential } from './federatedApi.js';
@@ -9,7 +10,7 @@ import { describeCredential, MAX_CREDENTIALS } from './federatedCredentialForm.j
 
 const useStyles = makeStyles({
   intro: { display: 'block', maxWidth: '60rem', marginBottom: tokens.spacingVerticalM, color: tokens.colorNeutralForeground2 },
-  tableWrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, marginTop: tokens.spacingVerticalM },
+  tableTop: { marginTop: tokens.spacingVerticalM },
   wrap: { overflowWrap: 'anywhere' },
   hideNarrow: { '@media (max-width: 720px)': { display: 'none' } },
   footer: { marginTop: tokens.spacingVerticalM },
@@ -67,38 +68,24 @@ export function FederatedCredentialsTab({ identity }: IdentityTabProps) {
       {!items && !error && <Spinner size="small" label="Loading…" />}
       {items && items.length === 0 && <Text className={styles.footer}>No federated credentials yet.</Text>}
       {items && items.length > 0 && (
-        <div className={styles.tableWrap}>
-          <Table aria-label="Federated credentials" size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Name</TableHeaderCell>
-                <TableHeaderCell>Scenario</TableHeaderCell>
-                <TableHeaderCell className={styles.hideNarrow}>Issuer</TableHeaderCell>
-                <TableHeaderCell>Subject identifier</TableHeaderCell>
-                <TableHeaderCell className={styles.hideNarrow}>Audience</TableHeaderCell>
-                <TableHeaderCell>Actions</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((c) => (
-                <TableRow key={c.id}>
-                  <TableCell>{c.name}</TableCell>
-                  <TableCell>{describeCredential(c.properties.issuer, c.properties.subject)}</TableCell>
-                  <TableCell className={mergeClasses(styles.wrap, styles.hideNarrow)}>{c.properties.issuer}</TableCell>
-                  <TableCell className={styles.wrap}>
-                    <code>{c.properties.subject ?? ''}</code>
-                  </TableCell>
-                  <TableCell className={mergeClasses(styles.wrap, styles.hideNarrow)}>{c.properties.audiences.join(', ')}</TableCell>
-                  <TableCell>
-                    <Button size="small" aria-label={`Delete ${c.name}`} onClick={() => (setDeleteError(undefined), setDeleting(c))}>
-                      Delete
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
+        <ListTable label="Federated credentials" columns={['Name', 'Scenario', { label: 'Issuer', className: styles.hideNarrow }, 'Subject identifier', { label: 'Audience', className: styles.hideNarrow }, 'Actions']} className={styles.tableTop}>
+          {items.map((c) => (
+            <TableRow key={c.id}>
+              <TableCell>{c.name}</TableCell>
+              <TableCell>{describeCredential(c.properties.issuer, c.properties.subject)}</TableCell>
+              <TableCell className={mergeClasses(styles.wrap, styles.hideNarrow)}>{c.properties.issuer}</TableCell>
+              <TableCell className={styles.wrap}>
+                <code>{c.properties.subject ?? ''}</code>
+              </TableCell>
+              <TableCell className={mergeClasses(styles.wrap, styles.hideNarrow)}>{c.properties.audiences.join(', ')}</TableCell>
+              <TableCell>
+                <Button size="small" aria-label={`Delete ${c.name}`} onClick={() => (setDeleteError(undefined), setDeleting(c))}>
+                  Delete
+                </Button>
+              </TableCell>
+            </TableRow>
+          ))}
+        </ListTable>
       )}
       {full && <Text className={styles.footer}>This identity has the maximum of {MAX_CREDENTIALS} federated credentials.</Text>}
 

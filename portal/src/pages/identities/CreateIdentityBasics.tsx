@@ -1,5 +1,6 @@
 import { Button, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
 import type { Location, ResourceGroup, Subscription } from '../../api/types.js';
+import { GroupSelect, RegionSelect } from '../../components/LookupSelects.js';
 import { TagsEditor } from '../../components/TagsEditor.js';
 import type { CreateFormValue, FieldMessages } from './createForm.js';
 import { NAME_MAX } from './namingRules.js';
@@ -54,14 +55,7 @@ export function CreateIdentityBasics({ value, onChange, subscriptions, groups, l
         </Field>
       ) : (
         <Field label="Resource group" required {...state('resourceGroup', value.resourceGroup !== '')}>
-          <Select value={value.resourceGroup} onChange={(_, d) => onChange({ resourceGroup: d.value })}>
-            <option value="">Select a resource group</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.name}>
-                {g.name}
-              </option>
-            ))}
-          </Select>
+          <GroupSelect groups={groups} value={value.resourceGroup} onChange={(resourceGroup) => onChange({ resourceGroup })} empty="Select a resource group" />
         </Field>
       )}
       <Button className={styles.inline} appearance="transparent" size="small" onClick={() => onChange(creatingGroup ? { newResourceGroup: undefined } : { newResourceGroup: '', resourceGroup: '' })}>
@@ -70,14 +64,7 @@ export function CreateIdentityBasics({ value, onChange, subscriptions, groups, l
 
       <h2 className={styles.section}>Instance details</h2>
       <Field label="Region" required {...state('location', value.location !== '')}>
-        <Select value={value.location} onChange={(_, d) => onChange({ location: d.value })}>
-          <option value="">Select a region</option>
-          {locations.map((l) => (
-            <option key={l.name} value={l.name}>
-              {l.displayName}
-            </option>
-          ))}
-        </Select>
+        <RegionSelect locations={locations} value={value.location} onChange={(location) => onChange({ location })} empty="Select a region" />
       </Field>
       <Field
         label="Name"

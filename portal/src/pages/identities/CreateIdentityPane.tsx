@@ -1,18 +1,4 @@
-import {
-  Button,
-  DrawerBody,
-  DrawerFooter,
-  DrawerHeader,
-  DrawerHeaderTitle,
-  makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  OverlayDrawer,
-  Spinner,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { API_VERSIONS, arm, withApiVersion } from '../../api/arm.js';
 import { ApiError } from '../../api/http.js';
@@ -20,6 +6,7 @@ import { useLocations, useResourceGroups } from '../../api/lookups.js';
 import { identityId, resourceGroupId } from '../../api/resourceIds.js';
 import type { Identity } from '../../api/types.js';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { SidePane } from '../../components/SidePane.js';
 import { rowsToTags } from '../../components/TagsEditor.js';
 import { AppLink } from '../../routing/router.js';
 import { useSubscriptions } from '../../state/subscriptions.js';
@@ -31,7 +18,6 @@ const useStyles = makeStyles({
   term: { fontWeight: tokens.fontWeightSemibold },
   detail: { margin: 0, overflowWrap: 'anywhere' },
   steps: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  footer: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
 
 type Step = 'basics' | 'review' | 'creating' | 'done';
@@ -106,98 +92,91 @@ export function CreateIdentityPane({ subscriptionId, onClose }: { subscriptionId
   const tags = rowsToTags(value.tags);
 
   return (
-    <OverlayDrawer open position="end" size="medium" onOpenChange={(_, d) => !d.open && step !== 'creating' && onClose(step === 'done')}>
-      <DrawerHeader>
-        <DrawerHeaderTitle
-          action={
-            <Button appearance="subtle" aria-label="Close" onClick={() => onClose(step === 'done')} disabled={step === 'creating'}>
+    <SidePane
+      title="Create User Assigned Managed Identity"
+      locked={step === 'creating'}
+      onClose={() => onClose(step === 'done')}
+      footer={
+        <>
+          {step === 'basics' && (
+            <Button
+              appearance="primary"
+              onClick={() => {
+                setShowAll(true);
+                if (valid) setStep('review');
+              }}
+            >
+              Review + create
+            </Button>
+          )}
+          {step === 'review' && (
+            <>
+              <Button appearance="primary" onClick={() => void create()}>
+                Create
+              </Button>
+              <Button onClick={() => setStep('basics')}>Previous</Button>
+            </>
+          )}
+          {step === 'done' && (
+            <Button appearance="primary" onClick={() => onClose(true)}>
               Close
             </Button>
-          }
-        >
-          Create User Assigned Managed Identity
-        </DrawerHeaderTitle>
-      </DrawerHeader>
-      <DrawerBody>
-        {step === 'basics' && (
-          <>
-            <ErrorBar error={generalError} title="The identity could not be created" />
-            <CreateIdentityBasics value={value} onChange={change} subscriptions={subscriptions} groups={groups} locations={locations} errors={shownErrors} warnings={warnings} showAll={showAll} />
-          </>
-        )}
-        {step === 'review' && (
-          <section aria-labelledby="review-title">
-            <h2 id="review-title">Review + create</h2>
-            <dl className={styles.summary}>
-              <dt className={styles.term}>Subscription</dt>
-              <dd className={styles.detail}>{subscriptionName}</dd>
-              <dt className={styles.term}>Resource group</dt>
-              <dd className={styles.detail}>
-                {targetGroup(value)}
-                {value.newResourceGroup !== undefined ? ' (new)' : ''}
-              </dd>
-              <dt className={styles.term}>Region</dt>
-              <dd className={styles.detail}>{regionName}</dd>
-              <dt className={styles.term}>Name</dt>
-              <dd className={styles.detail}>{value.name}</dd>
-              <dt className={styles.term}>Tags</dt>
-              <dd className={styles.detail}>{Object.keys(tags).length ? Object.entries(tags).map(([k, v]) => `${k}: ${v}`).join(', ') : 'None'}</dd>
-            </dl>
-            {warnings.name && (
-              <MessageBar intent="warning">
-                <MessageBarBody>{warnings.name}</MessageBarBody>
-              </MessageBar>
-            )}
-          </section>
-        )}
-        {step === 'creating' && (
-          <div className={styles.steps} role="status" aria-live="polite">
-            <Spinner label={progress} labelPosition="after" />
-          </div>
-        )}
-        {step === 'done' && created && (
-          <MessageBar intent="success" role="status">
-            <MessageBarBody>
-              <MessageBarTitle>Deployment complete</MessageBarTitle>
-              <Text>
-                {created.name} was created in {targetGroup(value)}.{' '}
-              </Text>
-              <AppLink to={`/resource${created.id}`}>Go to resource</AppLink>
-            </MessageBarBody>
-          </MessageBar>
-        )}
-      </DrawerBody>
-      <DrawerFooter className={styles.footer}>
-        {step === 'basics' && (
-          <Button
-            appearance="primary"
-            onClick={() => {
-              setShowAll(true);
-              if (valid) setStep('review');
-            }}
-          >
-            Review + create
-          </Button>
-        )}
-        {step === 'review' && (
-          <>
-            <Button appearance="primary" onClick={() => void create()}>
-              Create
+          )}
+          {step !== 'done' && (
+            <Button onClick={() => onClose(false)} disabled={step === 'creating'}>
+              Cancel
             </Button>
-            <Button onClick={() => setStep('basics')}>Previous</Button>
-          </>
-        )}
-        {step === 'done' && (
-          <Button appearance="primary" onClick={() => onClose(true)}>
-            Close
-          </Button>
-        )}
-        {step !== 'done' && (
-          <Button onClick={() => onClose(false)} disabled={step === 'creating'}>
-            Cancel
-          </Button>
-        )}
-      </DrawerFooter>
-    </OverlayDrawer>
+          )}
+        </>
+      }
+    >
+      {step === 'basics' && (
+        <>
+          <ErrorBar error={generalError} title="The identity could not be created" />
+          <CreateIdentityBasics value={value} onChange={change} subscriptions={subscriptions} groups={groups} locations={locations} errors={shownErrors} warnings={warnings} showAll={showAll} />
+        </>
+      )}
+      {step === 'review' && (
+        <section aria-labelledby="review-title">
+          <h2 id="review-title">Review + create</h2>
+          <dl className={styles.summary}>
+            <dt className={styles.term}>Subscription</dt>
+            <dd className={styles.detail}>{subscriptionName}</dd>
+            <dt className={styles.term}>Resource group</dt>
+            <dd className={styles.detail}>
+              {targetGroup(value)}
+              {value.newResourceGroup !== undefined ? ' (new)' : ''}
+            </dd>
+            <dt className={styles.term}>Region</dt>
+            <dd className={styles.detail}>{regionName}</dd>
+            <dt className={styles.term}>Name</dt>
+            <dd className={styles.detail}>{value.name}</dd>
+            <dt className={styles.term}>Tags</dt>
+            <dd className={styles.detail}>{Object.keys(tags).length ? Object.entries(tags).map(([k, v]) => `${k}: ${v}`).join(', ') : 'None'}</dd>
+          </dl>
+          {warnings.name && (
+            <MessageBar intent="warning">
+              <MessageBarBody>{warnings.name}</MessageBarBody>
+            </MessageBar>
+          )}
+        </section>
+      )}
+      {step === 'creating' && (
+        <div className={styles.steps} role="status" aria-live="polite">
+          <Spinner label={progress} labelPosition="after" />
+        </div>
+      )}
+      {step === 'done' && created && (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>
+            <MessageBarTitle>Deployment complete</MessageBarTitle>
+            <Text>
+              {created.name} was created in {targetGroup(value)}.{' '}
+            </Text>
+            <AppLink to={`/resource${created.id}`}>Go to resource</AppLink>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </SidePane>
   );
 }

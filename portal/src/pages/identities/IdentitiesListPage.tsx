@@ -2,7 +2,6 @@ import {
   Button,
   Input,
   makeStyles,
-  Select,
   Spinner,
   Table,
   TableBody,
@@ -19,6 +18,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useLocations, useResourceGroups } from '../../api/lookups.js';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { GroupSelect, RegionSelect } from '../../components/LookupSelects.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { AppLink } from '../../routing/router.js';
 import { useSubscriptions } from '../../state/subscriptions.js';
@@ -116,25 +116,11 @@ export function IdentitiesListPage() {
         </div>
         <div className={styles.filter}>
           <label htmlFor={ids.group}>Resource group</label>
-          <Select id={ids.group} value={resourceGroup} onChange={(_, d) => setResourceGroup(d.value)}>
-            <option value="">All resource groups</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.name}>
-                {g.name}
-              </option>
-            ))}
-          </Select>
+          <GroupSelect id={ids.group} groups={groups} value={resourceGroup} onChange={setResourceGroup} empty="All resource groups" />
         </div>
         <div className={styles.filter}>
           <label htmlFor={ids.location}>Location</label>
-          <Select id={ids.location} value={location} onChange={(_, d) => setLocation(d.value)}>
-            <option value="">All locations</option>
-            {locations.map((l) => (
-              <option key={l.name} value={l.name}>
-                {l.displayName}
-              </option>
-            ))}
-          </Select>
+          <RegionSelect id={ids.location} locations={locations} value={location} onChange={setLocation} empty="All locations" />
         </div>
       </div>
 

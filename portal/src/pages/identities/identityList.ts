@@ -3,9 +3,9 @@ import { parseResourceId } from '../../api/resourceIds.js';
 
 /**
  * What the list does in the browser, over the identities loaded so far (pure, unit-tested). The server pages by
- * `$top`/`nextLink` in its key order (resource group, then name) and narrows by resource group (the group's own
- * list path); it has no `$filter` or `$orderby` for identities, so name and location filters and column sorting
- * apply to the loaded pages, and the page loads further pages on demand.
+ * `$top`/`nextLink` in its key order (resource group, then name) and filters by resource group, name and location
+ * across every identity (useIdentityList.ts); it has no `$orderby`, so column sorting applies to the loaded pages.
+ * `matches` re-checks the filter in the browser, for rows already loaded while the next request runs.
  */
 export interface ListFilter {
   name: string;
@@ -24,7 +24,8 @@ export interface Row {
   clientId: string;
 }
 
-export function toRow(identity: Identity): Row {
+/** An identity from its own list, or from the generic resource list (no `properties`, so no client id). */
+export function toRow(identity: Pick<Identity, 'id' | 'name' | 'location'> & { properties?: Partial<Identity['properties']> }): Row {
   const parts = parseResourceId(identity.id);
   return {
     id: identity.id,

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { API_VERSIONS, arm, withApiVersion, type ArmPage } from '../../api/arm.js';
+import { genericListPath, type GenericResource } from '../../api/genericResources.js';
 import { IDENTITY_TYPE } from '../../api/resourceIds.js';
 import type { Identity } from '../../api/types.js';
 import { matches, SCAN_LIMIT, SERVER_PAGE_SIZE, toRow, type ListFilter, type Row } from './identityList.js';
@@ -16,8 +17,25 @@ export interface IdentityListState {
 }
 
 /**
- * The identities of a subscription, or of one resource group (narrowed by the server, through the group's list
- * path), loaded page by page with `$top`/`nextLink`: never everything at once, so 100,000 identities cost one page.
+ * Where the list starts. No name or location filter: the identities' own list (subscription or group path), whose
+ * items carry the client id. With one: the generic resource list, whose `$filter` the server applies across all the
+ * identities (so a match far beyond the first page is found in one request); its items have no client id.
+ */
+function firstPage(subscriptionId: string, resourceGroup: string, filter: ListFilter): string {
+  if (filter.name.trim() || filter.location) {
+    const path = genericListPath(subscriptionId, resourceGroup, { resourceType: IDENTITY_TYPE, nameContains: filter.name, location: filter.location });
+    return withApiVersion(path, API_VERSIONS.resources);
+  }
+  const base = resourceGroup
+    ? `/subscriptions/${subscriptionId}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/${IDENTITY_TYPE}`
+    : `/subscriptions/${subscriptionId}/providers/${IDENTITY_TYPE}`;
+  return withApiVersion(base, API_VERSIONS.managedIdentity);
+}
+
+/**
+ * The identities of a subscription, or of one resource group, narrowed by the server (the group's list path, or the
+ * generic list's `$filter` for name and location), loaded page by page with `$top`/`nextLink`: never everything at
+ * once, so 100,000 identities cost one page.
  */
 export function useIdentityList(subscriptionId: string | undefined, resourceGroup: string, filter: ListFilter, wanted: number): IdentityListState {
   const [rows, setRows] = useState<Row[]>([]);
@@ -40,11 +58,8 @@ export function useIdentityList(subscriptionId: string | undefined, resourceGrou
       next.current = undefined;
       return;
     }
-    const base = resourceGroup
-      ? `/subscriptions/${subscriptionId}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/${IDENTITY_TYPE}`
-      : `/subscriptions/${subscriptionId}/providers/${IDENTITY_TYPE}`;
-    next.current = `${withApiVersion(base, API_VERSIONS.managedIdentity)}&$top=${SERVER_PAGE_SIZE}`;
-  }, [subscriptionId, resourceGroup, generation]);
+    next.current = `${firstPage(subscriptionId, resourceGroup, { name: filter.name, location: filter.location })}&$top=${SERVER_PAGE_SIZE}`;
+  }, [subscriptionId, resourceGroup, filter.name, filter.location, generation]);
 
   /** Loads pages until `wanted` loaded rows match the filter, the server has no more, or SCAN_LIMIT rows were read. */
   const loadUntil = useCallback(async (wanted: number, filter: ListFilter) => {
@@ -55,7 +70,7 @@ export function useIdentityList(subscriptionId: string | undefined, resourceGrou
       setLoading(true);
       try {
         while (next.current && scanned < SCAN_LIMIT && loaded.current.filter((r) => matches(r, filter)).length < wanted) {
-          const page: ArmPage<Identity> = await arm.get<ArmPage<Identity>>(next.current);
+          const page: ArmPage<Identity | GenericResource> = await arm.get<ArmPage<Identity | GenericResource>>(next.current);
           if (scope.current !== myScope) return;
           const fresh = page.value.map(toRow);
           scanned += fresh.length;

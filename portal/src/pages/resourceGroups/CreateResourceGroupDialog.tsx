@@ -1,10 +1,11 @@
-import { Field, Input, Select } from '@fluentui/react-components';
+import { Field, Input } from '@fluentui/react-components';
 import { useState } from 'react';
 import { API_VERSIONS, arm, withApiVersion } from '../../api/arm.js';
 import { ApiError } from '../../api/http.js';
 import { useLocations } from '../../api/lookups.js';
 import { resourceGroupId } from '../../api/resourceIds.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { RegionSelect } from '../../components/LookupSelects.js';
 import { checkResourceGroupName } from '../identities/namingRules.js';
 
 /** Name and region, checked while typing (the same rules as the Create pane's "Create new"), then PUT. */
@@ -42,13 +43,7 @@ export function CreateResourceGroupDialog({ subscriptionId, onClose }: { subscri
         <Input value={name} onChange={(_, d) => (setName(d.value), setNameServerError(undefined))} />
       </Field>
       <Field label="Region" required>
-        <Select value={region} onChange={(_, d) => setLocation(d.value)}>
-          {locations.map((l) => (
-            <option key={l.name} value={l.name}>
-              {l.displayName}
-            </option>
-          ))}
-        </Select>
+        <RegionSelect locations={locations} value={region} onChange={setLocation} />
       </Field>
     </ConfirmDialog>
   );

@@ -1,7 +1,8 @@
-import { Button, Input, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Toolbar, tokens, useId } from '@fluentui/react-components';
+import { Button, Input, makeStyles, Spinner, TableCell, TableRow, Text, Toolbar, tokens, useId } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { useResourceGroups } from '../../api/lookups.js';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { ListTable } from '../../components/ListTable.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { AppLink } from '../../routing/router.js';
 import { useSubscriptions } from '../../state/subscriptions.js';
@@ -11,7 +12,6 @@ import { filterByName, resourceGroupPath } from './resourceGroupLinks.js';
 
 const useStyles = makeStyles({
   filter: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, maxWidth: '20rem', margin: `${tokens.spacingVerticalM} 0` },
-  tableWrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1 },
   footer: { display: 'block', marginTop: tokens.spacingVerticalM, color: tokens.colorNeutralForeground3 },
 });
 
@@ -43,33 +43,22 @@ export function ResourceGroupsPage() {
       </div>
       <ErrorBar error={error} title="The resource groups could not be listed" />
       {loading && <Spinner size="tiny" label="Loading…" />}
-      <div className={styles.tableWrap}>
-        <Table aria-label="Resource groups" size="small">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Name</TableHeaderCell>
-              <TableHeaderCell>Location</TableHeaderCell>
-              <TableHeaderCell>Actions</TableHeaderCell>
+      <ListTable label="Resource groups" columns={['Name', 'Location', 'Actions']}>
+        {subscriptionId &&
+          shown.map((g) => (
+            <TableRow key={g.id}>
+              <TableCell>
+                <AppLink to={resourceGroupPath(subscriptionId, g.name)}>{g.name}</AppLink>
+              </TableCell>
+              <TableCell>{g.location}</TableCell>
+              <TableCell>
+                <Button size="small" aria-label={`Delete ${g.name}`} onClick={() => setDeleting(g.name)}>
+                  Delete
+                </Button>
+              </TableCell>
             </TableRow>
-          </TableHeader>
-          <TableBody>
-            {subscriptionId &&
-              shown.map((g) => (
-                <TableRow key={g.id}>
-                  <TableCell>
-                    <AppLink to={resourceGroupPath(subscriptionId, g.name)}>{g.name}</AppLink>
-                  </TableCell>
-                  <TableCell>{g.location}</TableCell>
-                  <TableCell>
-                    <Button size="small" aria-label={`Delete ${g.name}`} onClick={() => setDeleting(g.name)}>
-                      Delete
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-          </TableBody>
-        </Table>
-      </div>
+          ))}
+      </ListTable>
       <Text className={styles.footer} role="status">
         {loading ? '' : `${shown.length} of ${groups.length} resource groups${groups.length >= 1000 ? ' (the first 1000)' : ''}`}
       </Text>

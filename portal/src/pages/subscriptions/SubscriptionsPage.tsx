@@ -1,12 +1,13 @@
-import { Button, makeStyles, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Toolbar, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, Spinner, TableCell, TableRow, Text, Toolbar, tokens } from '@fluentui/react-components';
 import { ErrorBar } from '../../components/ErrorBar.js';
+import { ListTable } from '../../components/ListTable.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { AppLink } from '../../routing/router.js';
 import { useSubscriptions } from '../../state/subscriptions.js';
 import { subscriptionPath } from '../resourceGroups/resourceGroupLinks.js';
 
 const useStyles = makeStyles({
-  tableWrap: { overflowX: 'auto', backgroundColor: tokens.colorNeutralBackground1, marginTop: tokens.spacingVerticalM },
+  tableTop: { marginTop: tokens.spacingVerticalM },
   footer: { display: 'block', marginTop: tokens.spacingVerticalM, color: tokens.colorNeutralForeground3 },
 });
 
@@ -22,40 +23,28 @@ export function SubscriptionsPage() {
       </Toolbar>
       <ErrorBar error={error} title="The subscriptions could not be listed" />
       {loading && <Spinner size="tiny" label="Loading…" />}
-      <div className={styles.tableWrap}>
-        <Table aria-label="Subscriptions" size="small">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Name</TableHeaderCell>
-              <TableHeaderCell>Subscription ID</TableHeaderCell>
-              <TableHeaderCell>State</TableHeaderCell>
-              <TableHeaderCell>Current</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {subscriptions.map((s) => (
-              <TableRow key={s.subscriptionId}>
-                <TableCell>
-                  <AppLink to={subscriptionPath(s.subscriptionId)}>{s.displayName}</AppLink>
-                </TableCell>
-                <TableCell>
-                  <code>{s.subscriptionId}</code>
-                </TableCell>
-                <TableCell>{s.state}</TableCell>
-                <TableCell>
-                  {selected?.subscriptionId === s.subscriptionId ? (
-                    'Selected'
-                  ) : (
-                    <Button size="small" aria-label={`Select ${s.displayName}`} onClick={() => select(s.subscriptionId)}>
-                      Select
-                    </Button>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </div>
+      <ListTable label="Subscriptions" columns={['Name', 'Subscription ID', 'State', 'Current']} className={styles.tableTop}>
+        {subscriptions.map((s) => (
+          <TableRow key={s.subscriptionId}>
+            <TableCell>
+              <AppLink to={subscriptionPath(s.subscriptionId)}>{s.displayName}</AppLink>
+            </TableCell>
+            <TableCell>
+              <code>{s.subscriptionId}</code>
+            </TableCell>
+            <TableCell>{s.state}</TableCell>
+            <TableCell>
+              {selected?.subscriptionId === s.subscriptionId ? (
+                'Selected'
+              ) : (
+                <Button size="small" aria-label={`Select ${s.displayName}`} onClick={() => select(s.subscriptionId)}>
+                  Select
+                </Button>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </ListTable>
       {!loading && <Text className={styles.footer}>{subscriptions.length === 0 ? 'You have access to no subscription.' : `${subscriptions.length} subscription${subscriptions.length === 1 ? '' : 's'}`}</Text>}
     </>
   );
