@@ -1,5 +1,6 @@
 import type { ActivityRow } from '../store/activityLog.js';
 import type { StoredDetails } from './recorder.js';
+import { statusName } from '../arm/statusNames.js';
 
 /** Azure's LocalizableString. */
 interface Localizable {
@@ -23,30 +24,6 @@ const OPERATION_NAMES: Record<string, string> = {
   'microsoft.authorization/roledefinitions/write': 'Create or update custom role definition',
   'microsoft.authorization/roledefinitions/delete': 'Delete custom role definition',
 };
-
-/** .NET's names for HTTP statuses, which Azure uses in `subStatus` and `properties.statusCode`. */
-const STATUS_NAMES: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  202: 'Accepted',
-  204: 'NoContent',
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  409: 'Conflict',
-  412: 'PreconditionFailed',
-  413: 'RequestEntityTooLarge',
-  415: 'UnsupportedMediaType',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  503: 'ServiceUnavailable',
-};
-
-export function statusName(code: number): string {
-  return STATUS_NAMES[code] ?? String(code);
-}
 
 /** .NET ticks (100 ns since 0001-01-01), which Azure puts in an event's id. */
 function ticksOf(iso: string): string {

@@ -1,3 +1,5 @@
+import { readQuotedLiteral } from '../../arm/quotedLiteral.js';
+
 /**
  * The flexible federated identity credential language, version 1: conditions on the assertion's claims joined by `and`,
  * each `claims['<name>'] eq '<value>'` (exact) or `claims['<name>'] matches '<pattern>'` (`*` any run of characters,
@@ -19,21 +21,10 @@ export function parseExpression(source: string): Condition[] {
   };
   const quoted = (): string => {
     if (source[i] !== "'") throw new ExpressionError(`expected a quoted string at position ${i}`);
-    let out = '';
-    i++;
-    for (;;) {
-      if (i >= source.length) throw new ExpressionError('unterminated string');
-      if (source[i] === "'") {
-        if (source[i + 1] === "'") {
-          out += "'";
-          i += 2;
-          continue;
-        }
-        i++;
-        return out;
-      }
-      out += source[i++];
-    }
+    const literal = readQuotedLiteral(source, i);
+    if (!literal) throw new ExpressionError('unterminated string');
+    i = literal.end;
+    return literal.value;
   };
   const word = (): string => {
     const m = /^[A-Za-z]+/.exec(source.slice(i));

@@ -1,4 +1,5 @@
 import { graphErrors } from './errors.js';
+import { readQuotedLiteral } from '../../arm/quotedLiteral.js';
 
 /**
  * The part of OData `$filter` that Graph clients send for directory lists: comparisons (`eq`, `ne`), `startswith`,
@@ -27,22 +28,10 @@ function tokenize(text: string): Token[] {
       tokens.push({ t: 'punct', v: c });
       i++;
     } else if (c === "'") {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw graphErrors.invalidFilter('unterminated string literal');
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += text[i++];
-      }
-      tokens.push({ t: 'string', v: value });
+      const literal = readQuotedLiteral(text, i);
+      if (!literal) throw graphErrors.invalidFilter('unterminated string literal');
+      i = literal.end;
+      tokens.push({ t: 'string', v: literal.value });
     } else {
       const m = /^[A-Za-z0-9_.$@+-]+/.exec(text.slice(i));
       if (!m) throw graphErrors.invalidFilter(`unexpected character '${c}'`);

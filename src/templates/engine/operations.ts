@@ -2,25 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ArmErrorBody, DeploymentOperation } from './contract.js';
 import { TemplateError } from './errors.js';
+import { statusName } from '../../arm/statusNames.js';
 
-const STATUS_NAMES: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  202: 'Accepted',
-  204: 'NoContent',
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  412: 'PreconditionFailed',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  503: 'ServiceUnavailable',
-};
-
-export function statusName(status: number | undefined): string | undefined {
-  return status === undefined ? undefined : (STATUS_NAMES[status] ?? String(status));
+/** The operation's `statusCode`: .NET's name of the HTTP status, as Azure reports it. */
+function statusCodeOf(status: number | undefined): string | undefined {
+  return status === undefined ? undefined : statusName(status);
 }
 
 /** `PT1.234S`, Azure's duration format. */
@@ -66,11 +52,11 @@ export class OperationTracker {
   }
 
   succeeded(status: number): Promise<void> | void {
-    return this.report(this.build('Succeeded', statusName(status)));
+    return this.report(this.build('Succeeded', statusCodeOf(status)));
   }
 
   failed(status: number | undefined, error: ArmErrorBody): Promise<void> | void {
-    return this.report(this.build('Failed', statusName(status), { status: 'Failed', error }));
+    return this.report(this.build('Failed', statusCodeOf(status), { status: 'Failed', error }));
   }
 
   private build(state: DeploymentOperation['properties']['provisioningState'], statusCode?: string, statusMessage?: unknown): DeploymentOperation {

@@ -1,4 +1,5 @@
 import { LanguageError } from './errors.js';
+import { readQuotedLiteral } from '../../arm/quotedLiteral.js';
 
 export type TokenKind =
   | 'Identifier'
@@ -53,25 +54,11 @@ export function tokenize(text: string, expression: string = text): Token[] {
       i++;
     } else if (c === "'") {
       const start = i;
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) {
-          throw new LanguageError(`The language expression '${expression}' is not valid: the string literal starting at position '${start}' is not terminated.`);
-        }
-        if (text[i] === "'") {
-          // ARM escapes a quote inside a string literal by doubling it.
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += text[i++];
-      }
-      tokens.push({ kind: 'String', text: value, position: start });
+      // ARM escapes a quote inside a string literal by doubling it.
+      const literal = readQuotedLiteral(text, start);
+      if (!literal) throw new LanguageError(`The language expression '${expression}' is not valid: the string literal starting at position '${start}' is not terminated.`);
+      i = literal.end;
+      tokens.push({ kind: 'String', text: literal.value, position: start });
     } else if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(text[i + 1] ?? ''))) {
       const start = i;
       i++;
