@@ -1,9 +1,10 @@
 /**
- * Profiles Amity's GET identity path (or a list page deep in 10,000 identities): starts
+ * Profiles Amity's GET identity path (or a list page deep in 10,000 identities, or PUT identity creates on SQLite or
+ * on a throwaway PostgreSQL): starts
  * bench/target.ts under `node --cpu-prof`, loads it with autocannon from this process, stops it and
  * prints the hottest functions by self time. Wall-clock samples: with the load generator on the same
  * two cores, time the server spends preempted lands on whatever it was running (often syscalls).
- *   node --import tsx bench/profile.ts [seconds] [get|list]
+ *   node --import tsx bench/profile.ts [seconds] [get|list|put|put-pg]
  * The .cpuprofile is left in the printed folder (open it in Chrome DevTools for the full tree).
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { cannon, httpsJson } from './lib/load.js';
 import { nameOf, seedSqlite } from './lib/seed.js';
 import { encodeSkipToken } from '../src/arm/paging.js';
+import { startPostgres } from '../test/support/postgres.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.argv[2] ?? 5);
@@ -22,7 +24,10 @@ const mode = process.argv[3] ?? 'get';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amity-prof-'));
 const profDir = path.join(dir, 'prof');
 
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', path.join(BENCH_DIR, 'target.ts'), 'amity', path.join(dir, 'data')], {
+const pg = mode === 'put-pg' ? await startPostgres() : undefined;
+if (pg && 'skip' in pg) throw new Error(`PostgreSQL: ${pg.skip}`);
+const database = pg ? [await pg.createDatabase('amity_profile')] : [];
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', path.join(BENCH_DIR, 'target.ts'), 'amity', path.join(dir, 'data'), ...database], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -48,10 +53,15 @@ if (mode === 'list') {
   const after = `${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${nameOf(4_999)}`.toLowerCase();
   url = `${ready.url}${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2024-11-30&$skiptoken=${encodeSkipToken(after)}`;
 }
-const r = await cannon({ url, headers: auth, connections: 32, seconds, warmupSeconds: 1 });
+const putMode = mode.startsWith('put');
+const identities = `${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+const r = putMode
+  ? await cannon({ url, method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: '{"location":"westus"}', connections: 16, seconds, warmupSeconds: 1, pathFor: (n) => `${identities}/p-${n}?api-version=2024-11-30` })
+  : await cannon({ url, headers: auth, connections: 32, seconds, warmupSeconds: 1 });
 console.log(`${mode}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
 child.kill('SIGTERM');
 await exited;
+if (pg && !('skip' in pg)) await pg.stop();
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!;
@@ -69,4 +79,13 @@ for (const n of prof.nodes) {
 }
 const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 45);
 for (const [k, t] of top) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`);
+// Self time by package or source folder: which part of the stack the time goes to.
+const byPart = new Map<string, number>();
+for (const n of prof.nodes) {
+  const u = n.callFrame.url;
+  const part = u.includes('node_modules/') ? u.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : u.includes('/src/') ? u.replace(/^.*\/src\/([^/]+).*$/, 'src/$1') : u.startsWith('node:') ? u : n.callFrame.functionName || '(native)';
+  byPart.set(part, (byPart.get(part) ?? 0) + (self.get(n.id) ?? 0));
+}
+console.log('--- by part ---');
+for (const [k, t] of [...byPart].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`);
 console.log(`profile: ${path.join(profDir, file)}`);

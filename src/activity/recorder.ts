@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Principal } from '../directory/tokenVerifier.js';
 import { activityLogStore, type ActivityRow } from '../store/activityLog.js';
 import type { Db } from '../store/resources.js';
+import type { OwnedInsert } from '../store/resourceWrite.js';
 
 /** `status.value` of an activity-log event. */
 export type ActivityStatus = 'Succeeded' | 'Failed' | 'Accepted' | 'Started';
@@ -69,6 +70,11 @@ export interface RequestActivity {
   /** False for reads: `record` does nothing. */
   readonly enabled: boolean;
   record(db: Db, outcome: ActivityOutcome): Promise<void>;
+  /**
+   * The event row `record` would insert, for a write that inserts it in its own statement (store/resourceWrite.ts):
+   * its id counts as recorded, exactly as after `record`. None for reads.
+   */
+  rows(outcome: ActivityOutcome): OwnedInsert[];
   /** Ids of the rows `record` wrote (committed or not: dispatch checks). */
   readonly recordedIds: readonly string[];
   /** The event's details, for work that outlives the request (a background deletion records its end with them). */
@@ -101,6 +107,13 @@ export function defaultStatus(statusCode: number): ActivityStatus {
 
 /** Builds and inserts one row; returns its id. */
 export async function recordActivity(db: Db, event: ActivityEvent, outcome: ActivityOutcome): Promise<string> {
+  const row = activityRow(event, outcome);
+  await activityLogStore.insert(db, row);
+  return row.id;
+}
+
+/** The stored row of one event. */
+function activityRow(event: ActivityEvent, outcome: ActivityOutcome): ActivityRow {
   const now = Date.now();
   const id = eventDataId(now);
   const details: StoredDetails = {
@@ -127,8 +140,7 @@ export async function recordActivity(db: Db, event: ActivityEvent, outcome: Acti
     status_code: outcome.statusCode,
     properties: JSON.stringify(details),
   };
-  await activityLogStore.insert(db, row);
-  return id;
+  return row;
 }
 
 /** The event details a stored row carries, to record a later event of the same operation (after a restart). */
@@ -178,6 +190,12 @@ class WriteActivity implements RequestActivity {
   async record(db: Db, outcome: ActivityOutcome): Promise<void> {
     this.recordedIds.push(await recordActivity(db, this.event, outcome));
   }
+
+  rows(outcome: ActivityOutcome): OwnedInsert[] {
+    const row = activityRow(this.event, outcome);
+    this.recordedIds.push(row.id);
+    return [{ table: 'activity_log', row }];
+  }
 }
 
 const NO_EVENT: ActivityEvent = Object.freeze({
@@ -198,6 +216,7 @@ export const NO_ACTIVITY: RequestActivity = Object.freeze({
   recordedIds: [],
   event: NO_EVENT,
   record: async () => undefined,
+  rows: () => [],
 });
 
 export function writeActivity(event: Omit<ActivityEvent, 'operationId'> & { operationId?: string }): RequestActivity {

@@ -59,6 +59,7 @@ function scopeOf(segs: string[]): { subscriptionId?: string; resourceGroup?: str
 }
 
 function decodeSegment(s: string): string {
+  if (!s.includes('%')) return s;
   try {
     // An escaped '/' stays escaped, so a name can never spell out the path of another resource.
     return decodeURIComponent(s.replace(/%2f/gi, '%252F'));

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../store/schema.js';
-import { resourceStore, type ResourceRow } from '../store/resources.js';
+import { resourceStore, type Db, type ResourceRow } from '../store/resources.js';
+import { writeResource, type OwnedInsert } from '../store/resourceWrite.js';
 import { objectBody, optionalObject, optionalString } from './body.js';
 import { writeStamp } from './writeStamp.js';
 import { armErrors } from './errors.js';
@@ -40,9 +41,9 @@ export interface TrackedTypeSpec {
   locationRequired(apiVersion: string): boolean;
   /** Validates and merges the writable properties; read-only ones are kept from `existing` or made by onCreate. */
   properties(p: PropertiesInput): Promise<Record<string, unknown>> | Record<string, unknown>;
-  /** Runs in the write's transaction when the resource is first created (e.g. create its principal). */
-  onCreate?(trx: Transaction<Schema>, row: ResourceRow, req: ArmRequest): Promise<void>;
-  /** Runs in the transaction of every successful create or update (after onCreate), with the row it replaced. */
+  /** Rows the resource owns from its creation (e.g. its principal): inserted with it, atomically. */
+  ownedOnCreate?(row: ResourceRow, req: ArmRequest): OwnedInsert[];
+  /** Runs in the transaction of every successful create or update, with the row it replaced. */
   onWrite?(trx: Transaction<Schema>, row: ResourceRow, existing: ResourceRow | undefined, req: ArmRequest): Promise<void>;
   /** Runs in the delete's transaction: remove what the resource owns. */
   onDelete?(trx: Transaction<Schema>, row: ResourceRow): Promise<void>;
@@ -181,33 +182,37 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
   }
 
   /**
-   * One attempt at the write, in one transaction. Its insert or replace also checks that the group is still the version
-   * dispatch read and checked, share-locking it on PostgreSQL (GroupGuard), rather than reading and locking it in a
-   * statement of its own; when the group moved on, it is read again here: gone or being deleted answers as requireGroup
-   * does, otherwise the attempt is retried against the group as it is now.
+   * One attempt at the write, atomic: the row, what it owns from its creation and its activity-log event. Its insert or
+   * replace also checks that the group is still the version dispatch read and checked, share-locking it on PostgreSQL
+   * (GroupGuard), rather than reading and locking it in a statement of its own; when the group moved on, it is read
+   * again here: gone or being deleted answers as requireGroup does, otherwise the attempt is retried against the group as
+   * it is now. On PostgreSQL a type without onWrite writes in one statement and one round trip (store/resourceWrite.ts).
    */
   async function writeRow(req: ArmRequest, row: ResourceRow, existing: ResourceRow | undefined): Promise<ResourceRow | undefined> {
-    const db = req.server.database.db;
-    const postgres = req.server.database.dialect === 'postgres';
+    const { db, dialect } = req.server.database;
+    const postgres = dialect === 'postgres';
     const group = req.scope?.group ?? (await requireGroup(req.server, db, req.path.subscriptionId!, req.path.resourceGroup!, { write: true }));
-    const guard = { key: group.key, etag: group.etag, lock: true };
-    try {
-      const written = await db.transaction().execute(async (trx) => {
-        // SQLite runs one write transaction at a time, in process: reading the group there costs no round trip and
-        // is cheaper than SQLite's INSERT … SELECT, so only PostgreSQL folds the group check into the write.
-        if (!postgres) await requireGroup(req.server, trx, req.path.subscriptionId!, req.path.resourceGroup!, { write: true });
-        if (existing) {
-          if (!(await resourceStore.replace(trx, row, existing.etag, postgres ? guard : undefined))) return undefined;
-        } else {
-          if (postgres ? !(await resourceStore.insertGuarded(trx, row, guard)) : (await resourceStore.insert(trx, row), false)) return undefined;
-          await spec.onCreate?.(trx, row, req);
-        }
-        await spec.onWrite?.(trx, row, existing, req);
-        await req.activity.record(trx, { statusCode: existing ? 200 : 201, scope: row.id });
-        return row;
+    const write = (trx: Db) =>
+      writeResource(trx, dialect, {
+        row,
+        expectedEtag: existing?.etag,
+        // SQLite runs one write transaction at a time, in process: reading the group there costs no round trip and is
+        // cheaper than SQLite's INSERT … SELECT, so only PostgreSQL folds the group check into the write.
+        guard: postgres ? { key: group.key, etag: group.etag, lock: true } : undefined,
+        owned: [...(existing ? [] : (spec.ownedOnCreate?.(row, req) ?? [])), ...req.activity.rows({ statusCode: existing ? 200 : 201, scope: row.id })],
       });
+    try {
+      const written =
+        postgres && !spec.onWrite
+          ? await write(db)
+          : await db.transaction().execute(async (trx) => {
+              if (!postgres) await requireGroup(req.server, trx, req.path.subscriptionId!, req.path.resourceGroup!, { write: true });
+              if (!(await write(trx))) return false;
+              await spec.onWrite?.(trx, row, existing, req);
+              return true;
+            });
       if (!written) await refreshGroup(req);
-      return written;
+      return written ? row : undefined;
     } catch (e) {
       // A concurrent create of the same name lost the race on the primary key: read again and update.
       if (!existing && isUniqueViolation(e)) return undefined;

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ArmError, armErrors } from '../arm/errors.js';
 import { registerOAuthRoutes } from '../directory/oauth/routes.js';
@@ -11,13 +12,15 @@ import { buildRegistry } from './registry.js';
 import { acceptsJsonc, parseJsonc } from '../providers/resources/deploymentsBody.js';
 import { registerHealthRoutes } from './health.js';
 import { requestLoggingOptions } from './requestLogging.js';
+import { DrainAwareResponse } from './drain.js';
 
 export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /** Builds the HTTP application: content parsing, errors in ARM's envelope, OAuth routes, then ARM for everything else. */
 export function buildApp(server: ServerContext, options: { https: { cert: string; key: string }; logger: FastifyServerOptions['logger']; metrics?: boolean }): FastifyInstance {
   const app = Fastify({
-    https: options.https,
+    // Its responses say `Connection: close` while the server drains on shutdown (drain.ts).
+    https: { ...options.https, ServerResponse: DrainAwareResponse as typeof ServerResponse },
     // Request and correlation ids on every log line; no headers or bodies in them (requestLogging.ts).
     ...requestLoggingOptions(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,

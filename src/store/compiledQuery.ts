@@ -1,4 +1,4 @@
-import { createQueryId, type CompiledQuery, type QueryResult } from 'kysely';
+import { createQueryId, type CompiledQuery } from 'kysely';
 import type { Db } from './resources.js';
 
 /**
@@ -19,25 +19,5 @@ export function compiledOnce<R>(arity: number, build: (db: Db) => { compile(): C
     if (parameters.length !== arity) throw new Error(`query takes ${arity} values, got ${parameters.length}: ${compiled.sql}`);
     const result = await db.executeQuery<R>({ query: compiled.query, sql: compiled.sql, parameters, queryId: createQueryId() });
     return result.rows;
-  };
-}
-
-/**
- * compiledOnce for a write, which runs inside transactions: cached by the database's dialect adapter, which a Kysely
- * handle and every transaction on it share (a new Transaction object per write would miss a cache keyed by handle).
- * Answers the statement's result (affected rows).
- */
-export function compiledStatement(arity: number, build: (db: Db) => { compile(): CompiledQuery<unknown> }): (db: Db, ...parameters: unknown[]) => Promise<QueryResult<unknown>> {
-  const byAdapter = new WeakMap<object, CompiledQuery<unknown>>();
-  return async (db, ...parameters) => {
-    const adapter = db.getExecutor().adapter;
-    let compiled = byAdapter.get(adapter);
-    if (compiled === undefined) {
-      compiled = build(db).compile();
-      if (compiled.parameters.length !== arity) throw new Error(`compiled statement binds ${compiled.parameters.length} values, expected ${arity}: ${compiled.sql}`);
-      byAdapter.set(adapter, compiled);
-    }
-    if (parameters.length !== arity) throw new Error(`statement takes ${arity} values, got ${parameters.length}: ${compiled.sql}`);
-    return db.executeQuery({ query: compiled.query, sql: compiled.sql, parameters, queryId: createQueryId() });
   };
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { DeploymentJobsTable, DeploymentOperationsTable, DeploymentsTable } from './schema.js';
 import type { Db } from './resources.js';
+import { nextChangedAt } from './changeStamp.js';
 
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type DeploymentOperationRow = Selectable<DeploymentOperationsTable>;
@@ -32,21 +33,46 @@ export const deploymentStore = {
     return Number(row?.n ?? 0);
   },
 
-  /** Replaces the record of a name (a deployment PUT again starts afresh): its old operations and jobs go. */
-  async put(db: Db, row: DeploymentRow): Promise<void> {
-    await deploymentStore.delete(db, row.key);
+  /**
+   * Writes the record of a name afresh (a deployment PUT starts over: the operations and jobs of the name go). With
+   * `expectedChangedAt` it replaces only that version of the record (compare-and-swap: false when it moved on or is
+   * gone, and nothing was written); without, it creates the record (a unique violation when one exists meanwhile).
+   */
+  async put(db: Db, row: DeploymentRow, expectedChangedAt: string | undefined): Promise<boolean> {
+    if (expectedChangedAt !== undefined) {
+      const replaced = await db.deleteFrom('deployments').where('key', '=', row.key).where('changed_at', '=', expectedChangedAt).executeTakeFirst();
+      if (Number(replaced.numDeletedRows) === 0) return false;
+    }
     await db.insertInto('deployments').values(row).execute();
+    await db.deleteFrom('deployment_operations').where('deployment_key', '=', row.key).execute();
+    await db.deleteFrom('deployment_jobs').where('deployment_key', '=', row.key).execute();
+    return true;
   },
 
+  /**
+   * The engine's progress (state and properties) as a new version of the record: `changed_at` is moved on from the
+   * version it replaces (nextChangedAt), compared-and-swapped so a concurrent write is never overwritten with a stale
+   * instant. Nothing when the record is gone.
+   */
   async update(db: Db, key: string, changes: Pick<DeploymentRow, 'provisioning_state' | 'properties' | 'changed_at'>): Promise<void> {
-    await db.updateTable('deployments').set(changes).where('key', '=', key).execute();
+    for (;;) {
+      const current = await db.selectFrom('deployments').select('changed_at').where('key', '=', key).executeTakeFirst();
+      if (!current) return;
+      const changed_at = nextChangedAt(current.changed_at, new Date(changes.changed_at));
+      const result = await db.updateTable('deployments').set({ ...changes, changed_at }).where('key', '=', key).where('changed_at', '=', current.changed_at).executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) return;
+    }
   },
 
-  async delete(db: Db, key: string): Promise<boolean> {
+  /** Deletes the record, its operations and jobs; with `expectedChangedAt` only that version of it (compare-and-swap). */
+  async delete(db: Db, key: string, expectedChangedAt?: string): Promise<boolean> {
+    let query = db.deleteFrom('deployments').where('key', '=', key);
+    if (expectedChangedAt !== undefined) query = query.where('changed_at', '=', expectedChangedAt);
+    const result = await query.executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return false;
     await db.deleteFrom('deployment_operations').where('deployment_key', '=', key).execute();
     await db.deleteFrom('deployment_jobs').where('deployment_key', '=', key).execute();
-    const result = await db.deleteFrom('deployments').where('key', '=', key).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return true;
   },
 
   /** Everything deployed-record-wise in a group: deleted with the group (the resources themselves are the group's). */

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ResourcesTable, Schema } from './schema.js';
-import { compiledOnce, compiledStatement } from './compiledQuery.js';
+import { compiledOnce } from './compiledQuery.js';
 
 export type ResourceRow = Selectable<ResourcesTable>;
 export type Db = Kysely<Schema> | Transaction<Schema>;
@@ -24,18 +24,21 @@ function groupStillIs(guard: GroupGuard) {
   };
 }
 
-const ROW_COLUMNS = ['key', 'id', 'type', 'subscription_id', 'resource_group', 'parent_key', 'name', 'location', 'tags', 'properties', 'etag', 'created_at', 'changed_at', 'created_by', 'changed_by'] as const satisfies readonly (keyof ResourceRow)[];
+export const ROW_COLUMNS = ['key', 'id', 'type', 'subscription_id', 'resource_group', 'parent_key', 'name', 'location', 'tags', 'properties', 'etag', 'created_at', 'changed_at', 'created_by', 'changed_by'] as const satisfies readonly (keyof ResourceRow)[];
 
-// The guarded insert runs on every create: compiled once (Kysely would rebuild its 17 bound values on each call).
-const guardedInsert = (lock: boolean) =>
-  compiledStatement(ROW_COLUMNS.length + 2, (db) =>
-    db
-      .insertInto('resources')
-      .columns([...ROW_COLUMNS])
-      .expression(db.selectNoFrom(ROW_COLUMNS.map((c) => sql<string>`${''}`.as(c))).where(groupStillIs({ key: '', etag: '', lock }) as never)),
-  );
-const insertGuardedLocked = guardedInsert(true);
-const insertGuardedUnlocked = guardedInsert(false);
+/** `row` inserted only while its group is as `guard` says. */
+function guardedInsertQuery(db: Db, row: ResourceRow, guard: GroupGuard) {
+  return db
+    .insertInto('resources')
+    .columns([...ROW_COLUMNS])
+    .expression(db.selectNoFrom(ROW_COLUMNS.map((c) => sql<string>`${row[c]}`.as(c))).where(groupStillIs(guard) as never));
+}
+
+/** The row at `key` updated while it still has `expectedEtag` and, with a guard, while its group is as the guard says. */
+function guardedReplaceQuery(db: Db, changes: Partial<ResourceRow>, key: string, expectedEtag: string, guard?: GroupGuard) {
+  const query = db.updateTable('resources').set(changes).where('key', '=', key).where('etag', '=', expectedEtag);
+  return guard ? query.where(groupStillIs(guard)) : query;
+}
 
 export interface PageQuery {
   subscriptionKey: string;
@@ -54,19 +57,15 @@ const selectByKey = compiledOnce<ResourceRow>(1, (db) => db.selectFrom('resource
 
 /** The `resources` table: every ARM resource, one row each, keyed by its lower-cased id. */
 export const resourceStore = {
+  guardedInsertQuery,
+  guardedReplaceQuery,
+
   async get(db: Db, key: string): Promise<ResourceRow | undefined> {
     return (await selectByKey(db, key))[0];
   },
 
   async insert(db: Db, row: ResourceRow): Promise<void> {
     await db.insertInto('resources').values(row).execute();
-  },
-
-  /** Inserts a row only while its group is as `guard` says (see GroupGuard); false when the group moved on. */
-  async insertGuarded(db: Db, row: ResourceRow, guard: GroupGuard): Promise<boolean> {
-    const insert = guard.lock ? insertGuardedLocked : insertGuardedUnlocked;
-    const result = await insert(db, ...ROW_COLUMNS.map((c) => row[c]), guard.key, guard.etag);
-    return Number(result.numAffectedRows ?? 0n) === 1;
   },
 
   /**
@@ -76,9 +75,7 @@ export const resourceStore = {
   async replace(db: Db, row: ResourceRow, expectedEtag: string, guard?: GroupGuard): Promise<boolean> {
     // Creation time and creator never change after the first write.
     const { key, created_at: _createdAt, created_by: _createdBy, ...changes } = row;
-    let query = db.updateTable('resources').set(changes).where('key', '=', key).where('etag', '=', expectedEtag);
-    if (guard) query = query.where(groupStillIs(guard));
-    const result = await query.executeTakeFirst();
+    const result = await guardedReplaceQuery(db, changes, key, expectedEtag, guard).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   },
 

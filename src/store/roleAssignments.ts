@@ -49,13 +49,19 @@ export const roleAssignmentStore = {
     await db.insertInto('role_assignments').values(row).execute();
     await bumpRbacVersion(db);
   },
-  async update(db: Db, row: RoleAssignmentRow): Promise<void> {
+  /** Replaces the version last changed at `expectedChangedAt` (compare-and-swap): false when it moved on or is gone. */
+  async update(db: Db, row: RoleAssignmentRow, expectedChangedAt: string): Promise<boolean> {
     const { key, ...rest } = row;
-    await db.updateTable('role_assignments').set(rest).where('key', '=', key).execute();
+    const result = await db.updateTable('role_assignments').set(rest).where('key', '=', key).where('changed_at', '=', expectedChangedAt).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
     await bumpRbacVersion(db);
+    return true;
   },
-  async delete(db: Db, key: string): Promise<boolean> {
-    const result = await db.deleteFrom('role_assignments').where('key', '=', key.toLowerCase()).executeTakeFirst();
+  /** Deletes the assignment; with `expectedChangedAt` only that version of it (compare-and-swap). */
+  async delete(db: Db, key: string, expectedChangedAt?: string): Promise<boolean> {
+    let query = db.deleteFrom('role_assignments').where('key', '=', key.toLowerCase());
+    if (expectedChangedAt !== undefined) query = query.where('changed_at', '=', expectedChangedAt);
+    const result = await query.executeTakeFirst();
     if (Number(result.numDeletedRows) > 0) await bumpRbacVersion(db);
     return Number(result.numDeletedRows) > 0;
   },

@@ -16,17 +16,26 @@ export const roleDefinitionStore = {
   all(db: Db): Promise<RoleDefinitionRow[]> {
     return db.selectFrom('role_definitions').selectAll().orderBy('id').execute();
   },
-  async upsert(db: Db, row: RoleDefinitionRow, exists: boolean): Promise<void> {
-    if (exists) {
-      const { id, ...rest } = row;
-      await db.updateTable('role_definitions').set({ ...rest, created_at: undefined, created_by: undefined } as never).where('id', '=', id).execute();
-    } else {
-      await db.insertInto('role_definitions').values(row).execute();
-    }
+  async insert(db: Db, row: RoleDefinitionRow): Promise<void> {
+    await db.insertInto('role_definitions').values(row).execute();
     await bumpRbacVersion(db);
   },
-  async delete(db: Db, id: string): Promise<boolean> {
-    const result = await db.deleteFrom('role_definitions').where('id', '=', id.toLowerCase()).executeTakeFirst();
+  /**
+   * Replaces the version last changed at `expectedChangedAt` (compare-and-swap; creation fields stay): false when the
+   * role moved on or is gone meanwhile, and nothing was written.
+   */
+  async update(db: Db, row: RoleDefinitionRow, expectedChangedAt: string): Promise<boolean> {
+    const { id, created_at: _createdAt, created_by: _createdBy, ...rest } = row;
+    const result = await db.updateTable('role_definitions').set(rest).where('id', '=', id).where('changed_at', '=', expectedChangedAt).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await bumpRbacVersion(db);
+    return true;
+  },
+  /** Deletes the role; with `expectedChangedAt` only that version of it (compare-and-swap). */
+  async delete(db: Db, id: string, expectedChangedAt?: string): Promise<boolean> {
+    let query = db.deleteFrom('role_definitions').where('id', '=', id.toLowerCase());
+    if (expectedChangedAt !== undefined) query = query.where('changed_at', '=', expectedChangedAt);
+    const result = await query.executeTakeFirst();
     if (Number(result.numDeletedRows) > 0) await bumpRbacVersion(db);
     return Number(result.numDeletedRows) > 0;
   },

@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { startServerProcess, type ServerProcess } from './support/serverProcess.js';
 
 /** How many requests the burst sends: well above the read bucket's 250. */
@@ -39,25 +41,28 @@ async function token(p: ServerProcess, agent: https.Agent): Promise<string> {
   });
 }
 
-/** Sends BURST GETs with CONCURRENCY in flight (from a worker thread) while probing /healthz every 5 ms on a connection of its own. */
+/**
+ * Sends BURST GETs with CONCURRENCY in flight, from a process of its own at a low scheduling priority (burst.mjs says
+ * why), while this process probes /healthz every 5 ms on a connection of its own.
+ */
 async function burst(p: ServerProcess): Promise<{ statuses: Map<number, number>; retryAfter: Set<string>; probes: number[] }> {
   const probeAgent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: p.ca });
+  const generator = fork(new URL('./support/burst.mjs', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const t = await token(p, probeAgent);
     await get(p, probeAgent, '/healthz');
-    const worker = new Worker(new URL('./support/burst.mjs', import.meta.url), {
-      workerData: { url: p.url, path: `/subscriptions/${p.subscriptionId}/resourcegroups?api-version=2024-03-01`, token: t, ca: p.ca, total: BURST, concurrency: CONCURRENCY },
-    });
+    const exited = new Promise<never>((_, reject) => generator.once('close', (code) => reject(new Error(`the load generator exited (${code})`))));
     let ready!: () => void;
     const isReady = new Promise<void>((r) => (ready = r));
-    const finished = new Promise<{ statuses: Record<string, number>; retryAfter: string[]; ms: number }>((resolve, reject) => {
-      worker.on('message', (m) => {
+    const finished = new Promise<{ statuses: Record<string, number>; retryAfter: string[]; ms: number }>((resolve) => {
+      generator.on('message', (m: { ready?: true; statuses: Record<string, number>; retryAfter: string[]; ms: number }) => {
         if (m.ready) ready();
         else resolve(m);
       });
-      worker.on('error', reject);
     });
-    await isReady;
+    generator.send({ url: p.url, path: `/subscriptions/${p.subscriptionId}/resourcegroups?api-version=2024-03-01`, token: t, ca: p.ca.toString(), total: BURST, concurrency: CONCURRENCY, priority: os.constants.priority.PRIORITY_LOW });
+    await Promise.race([isReady, exited]);
+    const cpuBefore = cpuMs(p);
     const probes: number[] = [];
     let done = false;
     const prober = (async () => {
@@ -65,19 +70,26 @@ async function burst(p: ServerProcess): Promise<{ statuses: Map<number, number>;
         const r = await get(p, probeAgent, '/healthz');
         assert.equal(r.status, 200);
         probes.push(r.ms);
-        // Often enough for a hundred-odd probes over the burst, so p95 is a percentile rather than the maximum.
+        // A hundred-odd probes or more over the burst: every one of them must be fast.
         await new Promise((res) => setTimeout(res, 5));
       }
     })();
-    const result = await finished;
-    done = true;
+    const result = await Promise.race([finished, exited]).finally(() => (done = true));
+    const serverMs = cpuMs(p) - cpuBefore;
     await prober;
-    await worker.terminate();
-    console.log(`burst of ${BURST} took ${result.ms.toFixed(0)} ms`);
+    // How busy the server was: the probes are only worth something if the burst kept it working.
+    console.log(`burst of ${BURST} took ${result.ms.toFixed(0)} ms; the server used ${serverMs} ms of CPU meanwhile`);
     return { statuses: new Map(Object.entries(result.statuses).map(([k, v]) => [Number(k), v])), retryAfter: new Set(result.retryAfter), probes };
   } finally {
+    generator.kill();
     probeAgent.destroy();
   }
+}
+
+/** CPU time (user and system, all threads) the server process has used, from /proc (10 ms resolution). */
+function cpuMs(p: ServerProcess): number {
+  const fields = fs.readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 }
 
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
@@ -101,11 +113,12 @@ test(`throttling on: a burst of ${BURST} reads gets 429 + Retry-After beyond the
   assert.deepEqual([...statuses.keys()].filter((s) => s !== 200 && s !== 429), [], summary);
   assert.deepEqual([...retryAfter], ['1'], summary);
   assert.ok(probes.length >= 3, summary);
-  // p95, not the maximum: refusals are decided in an onRequest hook from the verified-token cache, before the body
-  // is read, yet the maximum still reached 26-42 ms on a quiet 2-core machine that also runs the load generator, and
-  // more under other load: most likely a probe queued behind up to 32 of the 250-odd reads the bucket admits, which
-  // are served in full. p95 stayed at 17-21 ms.
-  assert.ok(pct(probes, 0.95) < 50, `/healthz under 50 ms: ${summary}`);
+  // Every probe, not a percentile. Refusals are answered in the ARM route's first hook from the verified-token cache,
+  // and the requests that go on start in 2 ms slices of the event loop (armThrottling.ts), so a probe waits for at most
+  // one slice and the parsing of the requests that arrived with it, never for a whole batch of 32 run in one go
+  // (which made single probes take 35-70 ms on a quiet machine before). The load generator runs at a low priority
+  // (burst.mjs); the burst still takes about as long as before on a quiet machine (600-700 ms), the server busy throughout.
+  assert.ok(Math.max(...probes) < 50, `every /healthz under 50 ms: ${summary}`);
 });
 
 test(`throttling off: the same burst is served in full, and the server stays up`, async () => {

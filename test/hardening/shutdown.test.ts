@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * Starts a PUT and sends only the first half of its body: the request is in flight (headers read, handler not yet
  * run) until `finish` sends the rest. Nothing in the server is changed for the test: a slow client is the slow request.
  */
-function halfSentPut(s: TestServer, path: string, token: string, body: string) {
+function halfSentPut(s: TestServer, path: string, token: string, body: string, agent?: https.Agent) {
   const bytes = Buffer.from(body);
   const half = Math.floor(bytes.length / 2);
   let req!: ReturnType<typeof https.request>;
@@ -16,7 +16,8 @@ function halfSentPut(s: TestServer, path: string, token: string, body: string) {
     req = https.request(`${s.url}${path}`, {
       method: 'PUT',
       ca: fs.readFileSync(s.caCertPath),
-      agent: false,
+      // A keep-alive client by default asks for nothing, so `connection: close` on the answer is the server's doing.
+      agent: agent ?? false,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(bytes.length) },
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -36,7 +37,13 @@ test('close lets an in-flight request finish, refuses new connections meanwhile,
   const s = await startTestServer();
   const token = await s.token();
   const path = `/subscriptions/${s.subscriptionId}/resourcegroups/drain-rg?api-version=2024-03-01`;
-  const upload = halfSentPut(s, path, token, JSON.stringify({ location: 'westus', tags: { purpose: 'a request still uploading at shutdown' } }));
+  const keepAlive = new https.Agent({ keepAlive: true, ca: fs.readFileSync(s.caCertPath) });
+  // The connection first answers a request and stays open, as a load balancer's pooled connection would.
+  const before = await new Promise<string | undefined>((resolve, reject) =>
+    https.get(`${s.url}/healthz`, { agent: keepAlive }, (r) => (r.resume(), r.on('end', () => resolve(r.headers.connection)))).on('error', reject),
+  );
+  assert.equal(before, 'keep-alive');
+  const upload = halfSentPut(s, path, token, JSON.stringify({ location: 'westus', tags: { purpose: 'a request still uploading at shutdown' } }), keepAlive);
   await sleep(200);
 
   let closed = false;
@@ -50,6 +57,7 @@ test('close lets an in-flight request finish, refuses new connections meanwhile,
   assert.equal(res.status, 201, res.text);
   assert.equal(res.connection, 'close', 'the client is told to go elsewhere');
   await closing;
+  keepAlive.destroy();
 
   // The write committed before the database closed: it is there after a restart.
   await s.restart();

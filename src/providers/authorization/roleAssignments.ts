@@ -2,12 +2,13 @@ import { ArmError, armErrors } from '../../arm/errors.js';
 import { resourceStore } from '../../store/resources.js';
 import { objectBody } from '../../arm/body.js';
 import { GUID_PATTERN } from '../../arm/path.js';
-import { etagHeader, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
+import { etagHeader, hasPreconditions, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { scopeCovers } from '../../rbac/evaluator.js';
 import { principalStore } from '../../store/principals.js';
 import { roleAssignmentStore, roleGuidOf, type RoleAssignmentRow } from '../../store/roleAssignments.js';
-import { isUniqueViolation } from '../../arm/trackedResource.js';
+import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
+import { nextChangedAt } from '../../store/changeStamp.js';
 import { AUTHORIZATION_API_VERSIONS, parseFilter, requestScope } from './common.js';
 import { roleDefinitionIdAt } from './roleDefinitions.js';
 
@@ -113,69 +114,92 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   }
 
   const id = idAt(scope, name.toLowerCase());
-  const now = new Date().toISOString();
-  const existing = await roleAssignmentStore.get(db, id);
-  requirePreconditions(req, existing && assignmentVersion(existing));
-  if (existing) {
-    if (existing.principal_id !== principalId || roleGuidOf(existing.role_definition_id) !== roleGuid) {
-      throw new ArmError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
-    }
-    const row = { ...existing, description, condition, condition_version: conditionVersion, changed_at: now, changed_by: req.principal.objectId };
-    await db.transaction().execute(async (trx) => {
-      await roleAssignmentStore.update(trx, row);
-      await req.activity?.record(trx, { statusCode: 200 });
-    });
-    req.server.rbac?.markDirty();
-    return { status: 200, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
-  }
-  const elsewhere = await roleAssignmentStore.byName(db, name);
-  if (elsewhere) throw new ArmError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
-  const row: RoleAssignmentRow = {
-    key: id.toLowerCase(),
-    id,
-    name: name.toLowerCase(),
-    scope,
-    scope_key: scopeKey,
-    role_definition_id: roleDefinitionIdAt(scope, roleGuid),
-    principal_id: principalId,
-    principal_type: PRINCIPAL_TYPES.find((t) => t.toLowerCase() === principalType.toLowerCase())!,
-    description,
-    condition,
-    condition_version: conditionVersion,
-    created_at: now,
-    changed_at: now,
-    created_by: req.principal.objectId,
-    changed_by: req.principal.objectId,
-  };
-  try {
-    await db.transaction().execute(async (trx) => {
-      const duplicate = await roleAssignmentStore.duplicate(trx, scopeKey, principalId, roleGuid);
-      if (duplicate.length) {
-        throw new ArmError(409, 'RoleAssignmentExists', `The role assignment already exists. The ID of the existing role assignment is ${duplicate[0].name.replace(/-/g, '')}.`);
+  for (let attempt = 1; ; attempt++) {
+    // The check runs against the version the write replaces: a concurrent change makes the swap miss, and the next
+    // attempt reads again (a stale If-Match then answers 412).
+    const existing = await roleAssignmentStore.get(db, id);
+    requirePreconditions(req, existing && assignmentVersion(existing));
+    if (attempt > WRITE_ATTEMPTS) throw armErrors.concurrentWrite(name);
+    if (existing) {
+      if (existing.principal_id !== principalId || roleGuidOf(existing.role_definition_id) !== roleGuid) {
+        throw new ArmError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
       }
-      await roleAssignmentStore.insert(trx, row);
-      await req.activity?.record(trx, { statusCode: 201 });
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new ArmError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
-    throw e;
+      const row = { ...existing, description, condition, condition_version: conditionVersion, changed_at: nextChangedAt(existing.changed_at), changed_by: req.principal.objectId };
+      const updated = await db.transaction().execute(async (trx) => {
+        if (!(await roleAssignmentStore.update(trx, row, existing.changed_at))) return false;
+        await req.activity?.record(trx, { statusCode: 200 });
+        return true;
+      });
+      if (!updated) continue;
+      req.server.rbac?.markDirty();
+      return { status: 200, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
+    }
+    const elsewhere = await roleAssignmentStore.byName(db, name);
+    // This very assignment, created since it was read: read again.
+    if (elsewhere?.key === id.toLowerCase()) continue;
+    if (elsewhere) throw new ArmError(409, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
+    const now = new Date().toISOString();
+    const row: RoleAssignmentRow = {
+      key: id.toLowerCase(),
+      id,
+      name: name.toLowerCase(),
+      scope,
+      scope_key: scopeKey,
+      role_definition_id: roleDefinitionIdAt(scope, roleGuid),
+      principal_id: principalId,
+      principal_type: PRINCIPAL_TYPES.find((t) => t.toLowerCase() === principalType.toLowerCase())!,
+      description,
+      condition,
+      condition_version: conditionVersion,
+      created_at: now,
+      changed_at: now,
+      created_by: req.principal.objectId,
+      changed_by: req.principal.objectId,
+    };
+    try {
+      await db.transaction().execute(async (trx) => {
+        const duplicate = await roleAssignmentStore.duplicate(trx, scopeKey, principalId, roleGuid);
+        if (duplicate.length) {
+          // This very id: a concurrent create of it won. Its conditions are checked against the winner, as a fresh read's would.
+          const same = duplicate.find((d) => d.key === row.key);
+          if (same) requirePreconditions(req, assignmentVersion(same));
+          throw new ArmError(409, 'RoleAssignmentExists', `The role assignment already exists. The ID of the existing role assignment is ${duplicate[0].name.replace(/-/g, '')}.`);
+        }
+        await roleAssignmentStore.insert(trx, row);
+        await req.activity?.record(trx, { statusCode: 201 });
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // A concurrent create of the same id won: its conditions are checked against it, as a fresh read's would.
+      const winner = await roleAssignmentStore.get(db, id);
+      if (!winner) continue;
+      requirePreconditions(req, assignmentVersion(winner));
+      throw new ArmError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
+    }
+    req.server.rbac?.markDirty();
+    return { status: 201, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
   }
-  req.server.rbac?.markDirty();
-  return { status: 201, body: serializeRoleAssignment(row), headers: etagHeader(assignmentVersion(row)) };
 }
 
 async function del(req: ArmRequest): Promise<ArmResponse> {
   const db = req.server.database.db;
-  const existing = await roleAssignmentStore.get(db, idAt(requestScope(req), req.path.names[0]));
-  requirePreconditions(req, existing && assignmentVersion(existing));
-  if (!existing) return { status: 204 };
-  const deleted = await db.transaction().execute(async (trx) => {
-    if (!(await roleAssignmentStore.delete(trx, existing.key))) return false;
-    await req.activity?.record(trx, { statusCode: 200 });
-    return true;
-  });
-  req.server.rbac?.markDirty();
-  return deleted ? { status: 200, body: serializeRoleAssignment(existing) } : { status: 204 };
+  const key = idAt(requestScope(req), req.path.names[0]);
+  // Unconditional deletes keep their single attempt; a conditional one deletes only the version it checked.
+  const conditional = hasPreconditions(req);
+  for (let attempt = 1; ; attempt++) {
+    const existing = await roleAssignmentStore.get(db, key);
+    requirePreconditions(req, existing && assignmentVersion(existing));
+    if (!existing) return { status: 204 };
+    if (attempt > WRITE_ATTEMPTS) throw armErrors.concurrentWrite(req.path.names[0]);
+    const deleted = await db.transaction().execute(async (trx) => {
+      if (!(await roleAssignmentStore.delete(trx, existing.key, conditional ? existing.changed_at : undefined))) return false;
+      await req.activity?.record(trx, { statusCode: 200 });
+      return true;
+    });
+    req.server.rbac?.markDirty();
+    if (deleted) return { status: 200, body: serializeRoleAssignment(existing) };
+    if (!conditional) return { status: 204 };
+  }
 }
 
 /**

@@ -1,13 +1,15 @@
-import { ArmError } from '../../arm/errors.js';
+import { ArmError, armErrors } from '../../arm/errors.js';
 import { objectBody } from '../../arm/body.js';
 import { GUID_PATTERN } from '../../arm/path.js';
-import { etagHeader, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
+import { etagHeader, hasPreconditions, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
+import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { requireAction } from '../../rbac/authorize.js';
 import type { Permission, RoleDefinition } from '../../rbac/builtInRoles.js';
 import { BUILT_IN_BY_ID, BUILT_IN_ROLES } from '../../rbac/builtInRoles.js';
 import { customRoleOf, scopeCovers } from '../../rbac/evaluator.js';
 import { roleAssignmentStore } from '../../store/roleAssignments.js';
+import { nextChangedAt } from '../../store/changeStamp.js';
 import { roleDefinitionStore } from '../../store/roleDefinitions.js';
 import { subscriptionStore } from '../../store/subscriptions.js';
 import { AUTHORIZATION_API_VERSIONS, parseFilter, requestScope } from './common.js';
@@ -112,47 +114,63 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     await requireAction(req.server, req.principal, 'Microsoft.Authorization/roleDefinitions/write', s);
   }
   const db = req.server.database.db;
-  const existing = await roleDefinitionStore.get(db, guid);
-  requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
-  const sameName = await roleDefinitionStore.byName(db, roleName);
-  if ((sameName && sameName.id !== guid) || BUILT_IN_ROLES.some((r) => r.roleName.toLowerCase() === roleName.toLowerCase())) {
-    throw new ArmError(409, 'RoleDefinitionWithSameNameExists', 'A custom role with the same name already exists in this directory. Use a different name.');
+  const description = typeof props.description === 'string' ? props.description : '';
+  for (let attempt = 1; ; attempt++) {
+    // The check runs against the version the write replaces: a concurrent change makes the swap miss, and the next
+    // attempt reads again (a stale If-Match then answers 412).
+    const existing = await roleDefinitionStore.get(db, guid);
+    requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
+    if (attempt > WRITE_ATTEMPTS) throw armErrors.concurrentWrite(guid);
+    const sameName = await roleDefinitionStore.byName(db, roleName);
+    if ((sameName && sameName.id !== guid) || BUILT_IN_ROLES.some((r) => r.roleName.toLowerCase() === roleName.toLowerCase())) {
+      throw new ArmError(409, 'RoleDefinitionWithSameNameExists', 'A custom role with the same name already exists in this directory. Use a different name.');
+    }
+    const now = nextChangedAt(existing?.changed_at);
+    const row = {
+      id: guid,
+      scope_key: (existing?.scope ?? scope).toLowerCase(),
+      scope: existing?.scope ?? scope,
+      role_name: roleName,
+      role_name_key: roleName.toLowerCase(),
+      description,
+      permissions: JSON.stringify(permissions),
+      assignable_scopes: JSON.stringify(assignableScopes),
+      created_at: existing?.created_at ?? now,
+      changed_at: now,
+      created_by: existing?.created_by ?? req.principal.objectId,
+      changed_by: req.principal.objectId,
+    };
+    let written: boolean;
+    try {
+      written = await db.transaction().execute(async (trx) => {
+        if (!existing) await roleDefinitionStore.insert(trx, row);
+        else if (!(await roleDefinitionStore.update(trx, row, existing.changed_at))) return false;
+        // Azure answers 201 to every role definition PUT, update included (its SDKs accept nothing else).
+        await req.activity?.record(trx, { statusCode: 201 });
+        return true;
+      });
+    } catch (e) {
+      // A concurrent create of the same id won the race: read again and update it.
+      if (!existing && isUniqueViolation(e)) continue;
+      throw e;
+    }
+    if (!written) continue;
+    req.server.rbac?.markDirty();
+    const role: RoleDefinition = {
+      id: guid,
+      roleName,
+      description,
+      roleType: 'CustomRole',
+      permissions,
+      assignableScopes,
+      scope: row.scope,
+      createdOn: row.created_at,
+      updatedOn: now,
+      createdBy: row.created_by,
+      updatedBy: row.changed_by,
+    };
+    return { status: 201, body: serializeRoleDefinition(role, row.scope), headers: etagHeader(roleVersion(guid, now)) };
   }
-  const now = new Date().toISOString();
-  const row = {
-    id: guid,
-    scope_key: (existing?.scope ?? scope).toLowerCase(),
-    scope: existing?.scope ?? scope,
-    role_name: roleName,
-    role_name_key: roleName.toLowerCase(),
-    description: typeof props.description === 'string' ? props.description : '',
-    permissions: JSON.stringify(permissions),
-    assignable_scopes: JSON.stringify(assignableScopes),
-    created_at: existing?.created_at ?? now,
-    changed_at: now,
-    created_by: existing?.created_by ?? req.principal.objectId,
-    changed_by: req.principal.objectId,
-  };
-  await db.transaction().execute(async (trx) => {
-    await roleDefinitionStore.upsert(trx, row, existing !== undefined);
-    // Azure answers 201 to every role definition PUT, update included (its SDKs accept nothing else).
-    await req.activity?.record(trx, { statusCode: 201 });
-  });
-  req.server.rbac?.markDirty();
-  const role: RoleDefinition = {
-    id: guid,
-    roleName,
-    description: row.description,
-    roleType: 'CustomRole',
-    permissions,
-    assignableScopes,
-    scope: row.scope,
-    createdOn: row.created_at,
-    updatedOn: now,
-    createdBy: row.created_by,
-    updatedBy: row.changed_by,
-  };
-  return { status: 201, body: serializeRoleDefinition(role, row.scope), headers: etagHeader(roleVersion(guid, now)) };
 }
 
 function builtInReadOnly(guid: string): ArmError {
@@ -163,18 +181,25 @@ async function del(req: ArmRequest): Promise<ArmResponse> {
   const guid = req.path.names[0].toLowerCase();
   if (BUILT_IN_BY_ID.has(guid)) throw builtInReadOnly(guid);
   const db = req.server.database.db;
-  const existing = await roleDefinitionStore.get(db, guid);
-  requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
-  if (!existing) return { status: 204 };
-  if ((await roleAssignmentStore.countForRole(db, guid)) > 0) {
-    throw new ArmError(409, 'RoleDefinitionHasAssignments', 'There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).');
+  // Unconditional deletes keep their single attempt; a conditional one deletes only the version it checked.
+  const conditional = hasPreconditions(req);
+  for (let attempt = 1; ; attempt++) {
+    const existing = await roleDefinitionStore.get(db, guid);
+    requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
+    if (!existing) return { status: 204 };
+    if (attempt > WRITE_ATTEMPTS) throw armErrors.concurrentWrite(guid);
+    if ((await roleAssignmentStore.countForRole(db, guid)) > 0) {
+      throw new ArmError(409, 'RoleDefinitionHasAssignments', 'There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).');
+    }
+    const deleted = await db.transaction().execute(async (trx) => {
+      if (!(await roleDefinitionStore.delete(trx, guid, conditional ? existing.changed_at : undefined))) return false;
+      await req.activity?.record(trx, { statusCode: 200 });
+      return true;
+    });
+    req.server.rbac?.markDirty();
+    if (deleted) return { status: 200, body: serializeRoleDefinition(customRoleOf(existing), existing.scope) };
+    if (!conditional) return { status: 204 };
   }
-  await db.transaction().execute(async (trx) => {
-    await roleDefinitionStore.delete(trx, guid);
-    await req.activity?.record(trx, { statusCode: 200 });
-  });
-  req.server.rbac?.markDirty();
-  return { status: 200, body: serializeRoleDefinition(customRoleOf(existing), existing.scope) };
 }
 
 export const roleDefinitions: ResourceTypeDef = {

@@ -56,9 +56,9 @@ const identityType = trackedResourceType({
     }
     return props;
   },
-  async onCreate(trx, row, req) {
+  ownedOnCreate(row, req) {
     const props = JSON.parse(row.properties) as IdentityProperties;
-    await principalStore.insert(trx, {
+    const principal = {
       object_id: props.principalId,
       tenant_id: req.server.tenantId,
       kind: 'ManagedIdentity',
@@ -66,7 +66,8 @@ const identityType = trackedResourceType({
       display_name: row.name,
       resource_key: row.key,
       created_at: row.created_at,
-    });
+    };
+    return [{ table: 'principals', row: principal }];
   },
   async onDelete(trx, row) {
     // Deleting an identity removes its service principal; hosts keep their reference (identity_assignments

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { ArmError, armErrors } from '../../arm/errors.js';
 import { pageOf, queryParam } from '../../arm/paging.js';
 import { etagHeader, requirePreconditions, versionEtag } from '../../arm/preconditions.js';
-import { isUniqueViolation } from '../../arm/trackedResource.js';
+import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
+import { nextChangedAt } from '../../store/changeStamp.js';
 import { deploymentStore, type DeploymentRow } from '../../store/deployments.js';
 import { validateDeployment } from '../../templates/engine/index.js';
 import type { ValidatedDeployment } from '../../templates/engine/contract.js';
@@ -47,105 +48,132 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   validateDeploymentName(target.name);
   const request = parseDeploymentRequest(req.body, target.resourceGroup === undefined);
   const db = req.server.database.db;
-  const existing = await deploymentStore.get(db, target.key);
-  requirePreconditions(req, existing && deploymentVersion(existing));
-  if (existing && ACTIVE_STATES.includes(existing.provisioning_state)) {
-    await settleStaleJobs(req.server);
-    const again = await deploymentStore.get(db, target.key);
-    if (again && ACTIVE_STATES.includes(again.provisioning_state)) throw deploymentActive(target.name);
-  }
-  if (existing?.location && request.location && existing.location !== request.location) {
-    throw armErrors.badRequest('InvalidDeploymentLocation', `Invalid deployment location '${request.location}'. The deployment '${target.name}' already exists in location '${existing.location}'.`);
-  }
-  if (!existing && (await deploymentStore.count(db, target.subscriptionId.toLowerCase(), (target.resourceGroup ?? '').toLowerCase())) >= DEPLOYMENTS_PER_SCOPE) {
-    throw armErrors.badRequest(
-      'DeploymentQuotaExceeded',
-      `Creating the deployment '${target.name}' would exceed the quota of '${DEPLOYMENTS_PER_SCOPE}'. The current deployment count is '${DEPLOYMENTS_PER_SCOPE}'. Please delete some deployments before creating a new one, or see https://aka.ms/800LimitFix for information on managing deployment history.`,
-    );
-  }
+  let checked: { scope: Awaited<ReturnType<typeof scopeOf>>; secrets: string[]; gateway: Awaited<ReturnType<typeof gatewayFor>>; validated: ValidatedDeployment } | undefined;
+  for (let attempt = 1; ; attempt++) {
+    // The checks run against the version the write replaces: a concurrent change makes the swap miss, and the next
+    // attempt reads again (a stale If-Match then answers 412; a deployment another PUT just started, 409).
+    const existing = await current(req, target, attempt);
+    if (existing && ACTIVE_STATES.includes(existing.provisioning_state)) throw deploymentActive(target.name);
+    if (existing?.location && request.location && existing.location !== request.location) {
+      throw armErrors.badRequest('InvalidDeploymentLocation', `Invalid deployment location '${request.location}'. The deployment '${target.name}' already exists in location '${existing.location}'.`);
+    }
+    if (!existing && (await deploymentStore.count(db, target.subscriptionId.toLowerCase(), (target.resourceGroup ?? '').toLowerCase())) >= DEPLOYMENTS_PER_SCOPE) {
+      throw armErrors.badRequest(
+        'DeploymentQuotaExceeded',
+        `Creating the deployment '${target.name}' would exceed the quota of '${DEPLOYMENTS_PER_SCOPE}'. The current deployment count is '${DEPLOYMENTS_PER_SCOPE}'. Please delete some deployments before creating a new one, or see https://aka.ms/800LimitFix for information on managing deployment history.`,
+      );
+    }
 
-  const scope = await scopeOf(req, target, request.location);
-  const secrets = declaredSecrets(request.input);
-  const gateway = await gatewayFor(req, target, secrets);
-  let validated: ValidatedDeployment;
-  try {
-    validated = await validateDeployment(request.input, scope, gateway);
-  } catch (e) {
-    throw engineRefusal(e, secrets);
-  }
-  for (const v of validated.secretValues) if (!secrets.includes(v)) secrets.push(v);
+    // Validated once: the template and its target do not depend on the record being replaced.
+    if (!checked) {
+      const scope = await scopeOf(req, target, request.location);
+      const secrets = declaredSecrets(request.input);
+      const gateway = await gatewayFor(req, target, secrets);
+      let validated: ValidatedDeployment;
+      try {
+        validated = await validateDeployment(request.input, scope, gateway);
+      } catch (e) {
+        throw engineRefusal(e, secrets);
+      }
+      for (const v of validated.secretValues) if (!secrets.includes(v)) secrets.push(v);
+      checked = { scope, secrets, gateway, validated };
+    }
+    const { scope, secrets, gateway, validated } = checked;
 
-  const now = new Date();
-  const properties: DeploymentProperties = {
-    provisioningState: 'Accepted',
-    correlationId: req.correlationId,
-    timestamp: now.toISOString(),
-    duration: 'PT0S',
-    dependencies: [],
-    providers: [],
-    parameters: validated.parameters,
-    mode: request.input.mode,
-    templateHash: validated.templateHash,
-  };
-  const row: DeploymentRow = {
-    key: target.key,
-    id: target.id,
-    subscription_id: target.subscriptionId.toLowerCase(),
-    resource_group: (target.resourceGroup ?? '').toLowerCase(),
-    name: target.name,
-    location: request.location ?? null,
-    tags: JSON.stringify(request.tags ?? {}),
-    provisioning_state: 'Accepted',
-    properties: JSON.stringify(properties),
-    template: JSON.stringify(request.input.template),
-    created_at: now.toISOString(),
-    changed_at: now.toISOString(),
-    created_by: req.principal.objectId,
-  };
-  const jobId = crypto.randomUUID();
-  const status = existing ? 200 : 201;
-  try {
-    await db.transaction().execute(async (trx) => {
-      await deploymentStore.put(trx, row);
-      await deploymentStore.insertJob(trx, { id: jobId, deployment_key: target.key, kind: 'deploy', status: 'Running', result: null, created_at: row.created_at, changed_at: row.created_at });
-      // The PUT is the deployment's first event; its end is recorded with the same ids when the engine is done.
-      await req.activity.record(trx, { statusCode: status, status: 'Accepted', scope: target.id, operationId: jobId });
+    const now = new Date();
+    const properties: DeploymentProperties = {
+      provisioningState: 'Accepted',
+      correlationId: req.correlationId,
+      timestamp: now.toISOString(),
+      duration: 'PT0S',
+      dependencies: [],
+      providers: [],
+      parameters: validated.parameters,
+      mode: request.input.mode,
+      templateHash: validated.templateHash,
+    };
+    const row: DeploymentRow = {
+      key: target.key,
+      id: target.id,
+      subscription_id: target.subscriptionId.toLowerCase(),
+      resource_group: (target.resourceGroup ?? '').toLowerCase(),
+      name: target.name,
+      location: request.location ?? null,
+      tags: JSON.stringify(request.tags ?? {}),
+      provisioning_state: 'Accepted',
+      properties: JSON.stringify(properties),
+      template: JSON.stringify(request.input.template),
+      created_at: now.toISOString(),
+      // A new version: its etag must differ from the one it replaces even within the same millisecond.
+      changed_at: nextChangedAt(existing?.changed_at, now),
+      created_by: req.principal.objectId,
+    };
+    const jobId = crypto.randomUUID();
+    const status = existing ? 200 : 201;
+    let written: boolean;
+    try {
+      written = await db.transaction().execute(async (trx) => {
+        if (!(await deploymentStore.put(trx, row, existing?.changed_at))) return false;
+        await deploymentStore.insertJob(trx, { id: jobId, deployment_key: target.key, kind: 'deploy', status: 'Running', result: null, created_at: row.created_at, changed_at: row.created_at });
+        // The PUT is the deployment's first event; its end is recorded with the same ids when the engine is done.
+        await req.activity.record(trx, { statusCode: status, status: 'Accepted', scope: target.id, operationId: jobId });
+        return true;
+      });
+    } catch (e) {
+      // Another PUT of the same name created it first: read again (its conditions, then DeploymentActive).
+      if (!existing && isUniqueViolation(e)) continue;
+      throw e;
+    }
+    if (!written) continue;
+    startDeployment({
+      server: req.server,
+      deploymentKey: target.key,
+      jobId,
+      input: request.input,
+      scope,
+      gateway,
+      secrets,
+      startedAt: now.getTime(),
+      activity: req.activity.enabled ? { ...req.activity.event, scope: target.id, operationId: jobId } : undefined,
     });
-  } catch (e) {
-    // Another PUT of the same name won the race.
-    if (isUniqueViolation(e)) throw deploymentActive(target.name);
-    throw e;
+    return { status, headers: { ...jobHeaders(req, target, jobId, true), ...etagHeader(deploymentVersion(row)) }, body: serializeDeployment(row) };
   }
-  startDeployment({
-    server: req.server,
-    deploymentKey: target.key,
-    jobId,
-    input: request.input,
-    scope,
-    gateway,
-    secrets,
-    startedAt: now.getTime(),
-    activity: req.activity.enabled ? { ...req.activity.event, scope: target.id, operationId: jobId } : undefined,
-  });
-  return { status, headers: { ...jobHeaders(req, target, jobId, true), ...etagHeader(deploymentVersion(row)) }, body: serializeDeployment(row) };
+}
+
+/**
+ * The record a write would replace, with the request's conditions checked against it (412 PreconditionFailed), and
+ * 409 Conflict once WRITE_ATTEMPTS writes missed. A record still active whose node stopped is settled (Failed) first,
+ * as a GET would, and checked as it is then.
+ */
+async function current(req: ArmRequest, target: ReturnType<typeof targetOf>, attempt: number): Promise<DeploymentRow | undefined> {
+  const db = req.server.database.db;
+  let row = await deploymentStore.get(db, target.key);
+  requirePreconditions(req, row && deploymentVersion(row));
+  if (row && ACTIVE_STATES.includes(row.provisioning_state)) {
+    await settleStaleJobs(req.server);
+    row = await deploymentStore.get(db, target.key);
+    requirePreconditions(req, row && deploymentVersion(row));
+  }
+  if (attempt > WRITE_ATTEMPTS) throw armErrors.concurrentWrite(target.name);
+  return row;
 }
 
 /** DELETE removes the record and its operations only: the resources it deployed stay. Synchronous (204). */
 async function del(req: ArmRequest): Promise<ArmResponse> {
   const target = targetOf(req);
   const db = req.server.database.db;
-  const row = await deploymentStore.get(db, target.key);
-  requirePreconditions(req, row && deploymentVersion(row));
-  if (!row) return { status: 204 };
-  if (ACTIVE_STATES.includes(row.provisioning_state)) {
-    await settleStaleJobs(req.server);
-    const again = await deploymentStore.get(db, target.key);
-    if (again && ACTIVE_STATES.includes(again.provisioning_state)) throw deploymentActive(target.name);
+  for (let attempt = 1; ; attempt++) {
+    const row = await current(req, target, attempt);
+    if (!row) return { status: 204 };
+    if (ACTIVE_STATES.includes(row.provisioning_state)) throw deploymentActive(target.name);
+    // Always the version checked (not only under If-Match): a PUT may have started the name again meanwhile.
+    const deleted = await db.transaction().execute(async (trx) => {
+      if (!(await deploymentStore.delete(trx, target.key, row.changed_at))) return false;
+      await req.activity.record(trx, { statusCode: 204, scope: target.id });
+      return true;
+    });
+    if (deleted) return { status: 204 };
   }
-  await db.transaction().execute(async (trx) => {
-    if (await deploymentStore.delete(trx, target.key)) await req.activity.record(trx, { statusCode: 204, scope: target.id });
-  });
-  return { status: 204 };
 }
 
 const STATE_FILTER = /^\s*provisioningState\s+eq\s+'([A-Za-z]+)'\s*$/i;
