@@ -29,6 +29,23 @@ function oneWinner(results: HttpResponse[], status: number): HttpResponse {
 const race = (s: TestServer, method: string, path: string, body: (i: number) => unknown, headers: Record<string, string>) =>
   Promise.all(Array.from({ length: WRITERS }, (_, i) => s.arm(method, path, body(i), headers)));
 
+/**
+ * Creates the resource at `path`, races WRITERS updates all carrying its etag (exactly one answers `updated`, and the
+ * stored state and etag are the winner's), then WRITERS deletes carrying the winner's etag (exactly one answers 200).
+ */
+async function updateThenDeleteRace(s: TestServer, path: string, body: (label: string) => unknown, updated: number): Promise<void> {
+  const created = await s.arm('PUT', path, body('initial'));
+  assert.equal(created.status, 201, created.text);
+  const etag = created.headers.etag as string;
+  const winner = oneWinner(await race(s, 'PUT', path, (i) => body(`writer-${i}`), { 'if-match': etag }), updated);
+  const now = await s.arm('GET', path);
+  assert.equal(now.body.properties.description, winner.body.properties.description);
+  assert.equal(now.headers.etag, winner.headers.etag);
+  assert.notEqual(now.headers.etag, etag);
+  oneWinner(await race(s, 'DELETE', path, () => undefined, { 'if-match': now.headers.etag as string }), 200);
+  assert.equal((await s.arm('GET', path)).status, 404);
+}
+
 /** A deployment's etag once its run is done (a deployment can be replaced only then). */
 async function settled(s: TestServer, path: string): Promise<HttpResponse> {
   for (;;) {
@@ -63,38 +80,14 @@ await forEachBackend((server) => {
     const s = server();
     const sp = await createServicePrincipal(s, 'race-ra');
     const path = raPath(crypto.randomUUID());
-    const created = await s.arm('PUT', path, raBody(sp.objectId, 'initial'));
-    assert.equal(created.status, 201, created.text);
-    const etag = created.headers.etag as string;
-
-    const updates = await race(s, 'PUT', path, (i) => raBody(sp.objectId, `writer-${i}`), { 'if-match': etag });
-    const winner = oneWinner(updates, 200);
-    const now = await s.arm('GET', path);
-    assert.equal(now.body.properties.description, winner.body.properties.description);
-    assert.equal(now.headers.etag, winner.headers.etag);
-    assert.notEqual(now.headers.etag, etag);
-
-    oneWinner(await race(s, 'DELETE', path, () => undefined, { 'if-match': now.headers.etag as string }), 200);
-    assert.equal((await s.arm('GET', path)).status, 404);
+    await updateThenDeleteRace(s, path, (label) => raBody(sp.objectId, label), 200);
   });
 
   test('role definitions: concurrent updates and deletes with one If-Match: one wins, the rest 412', async () => {
     const s = server();
     const id = crypto.randomUUID();
-    const path = rdPath(id);
-    const created = await s.arm('PUT', path, rdBody(id, 'initial'));
-    assert.equal(created.status, 201, created.text);
-    const etag = created.headers.etag as string;
-
     // Azure answers 201 to a role definition update too.
-    const winner = oneWinner(await race(s, 'PUT', path, (i) => rdBody(id, `writer-${i}`), { 'if-match': etag }), 201);
-    const now = await s.arm('GET', path);
-    assert.equal(now.body.properties.description, winner.body.properties.description);
-    assert.equal(now.headers.etag, winner.headers.etag);
-    assert.notEqual(now.headers.etag, etag);
-
-    oneWinner(await race(s, 'DELETE', path, () => undefined, { 'if-match': now.headers.etag as string }), 200);
-    assert.equal((await s.arm('GET', path)).status, 404);
+    await updateThenDeleteRace(s, rdPath(id), (label) => rdBody(id, label), 201);
   });
 
   test('deployments: concurrent replacements and deletes with one If-Match: one wins, the rest 412', async () => {
