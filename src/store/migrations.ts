@@ -1,4 +1,4 @@
-import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
+import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
 
 /** Migrations in order; each is applied once, in one transaction, by the first node that starts. */
 const migrations: Record<string, Migration> = {
@@ -303,7 +303,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('resources_listing_by_group').on('resources').columns(['subscription_id', 'resource_group', 'parent_key', 'key']).execute();
     },
   },
+  '0009_unique_role_names': {
+    async up(db: Kysely<any>) {
+      // Custom role names are unique in a directory (RoleDefinitionWithSameNameExists). A read before the insert could
+      // not keep them so when two nodes created the same name at once: the database does now. Names such a race left
+      // twice keep their oldest role and the others get their id's first 8 characters appended, so no role is lost.
+      const suffix = sql`' (' || substr(id, 1, 8) || ')'`;
+      await sql`update role_definitions set role_name = role_name || ${suffix}, role_name_key = role_name_key || ${suffix}
+        where exists (select 1 from role_definitions o where o.role_name_key = role_definitions.role_name_key
+          and (o.created_at < role_definitions.created_at or (o.created_at = role_definitions.created_at and o.id < role_definitions.id)))`.execute(db);
+      await db.schema.dropIndex('role_definitions_by_name').execute();
+      await db.schema.createIndex('role_definitions_by_name').on('role_definitions').column('role_name_key').unique().execute();
+    },
+  },
 };
+
+/** The migrations, for tests that start a database at an older version. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = migrations;
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -142,6 +142,23 @@ await forEachBackend((server) => {
     assert.ok(etags.includes(final.headers.etag as string));
   });
 
+  test('role definitions with one name created at once under different ids: one 201, the rest RoleDefinitionWithSameNameExists', async () => {
+    const s = server();
+    const name = `Same name ${crypto.randomUUID().slice(0, 8)}`;
+    const ids = Array.from({ length: WRITERS }, () => crypto.randomUUID());
+    const body = { properties: { roleName: name, description: 'race', permissions: [{ actions: ['*/read'] }], assignableScopes: [sub()] } };
+    const results = await Promise.all(ids.map((id) => s.arm('PUT', rdPath(id), body)));
+    const summary = results.map((r) => r.status).join(',');
+    assert.equal(results.filter((r) => r.status === 201).length, 1, summary);
+    for (const r of results.filter((r) => r.status !== 201)) {
+      assert.equal(r.status, 409, r.text);
+      assert.equal(r.body.error.code, 'RoleDefinitionWithSameNameExists', r.text);
+    }
+    const listed = await s.arm('GET', `${sub()}/providers/Microsoft.Authorization/roleDefinitions?api-version=${AUTHZ_API}&$filter=${encodeURIComponent(`roleName eq '${name}'`)}`);
+    assert.equal(listed.status, 200, listed.text);
+    assert.equal(listed.body.value.length, 1, listed.text);
+  });
+
   test('the etag moves on every write even when writes land in the same millisecond', async () => {
     const s = server();
     const sp = await createServicePrincipal(s, 'same-ms');

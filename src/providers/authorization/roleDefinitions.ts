@@ -150,8 +150,9 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
         return true;
       });
     } catch (e) {
-      // A concurrent create of the same id won the race: read again and update it.
-      if (!existing && isUniqueViolation(e)) continue;
+      // A concurrent create of the same id won the race (read again and update it), or a concurrent write took the
+      // name (the next attempt's name check answers RoleDefinitionWithSameNameExists).
+      if (isUniqueViolation(e)) continue;
       throw e;
     }
     if (!written) continue;
