@@ -316,6 +316,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('role_definitions_by_name').on('role_definitions').column('role_name_key').unique().execute();
     },
   },
+  '0010_unique_role_grants': {
+    async up(db: Kysely<any>) {
+      // One role for one principal at one scope is one assignment (RoleAssignmentExists). The check was a read in the
+      // insert's transaction, which two nodes creating the same grant under different names at once both passed: the
+      // database keeps it now. The role's GUID is the last 36 characters of its definition id. A grant such a race left
+      // twice keeps its oldest assignment; the others grant nothing more, and are removed.
+      const role = (t: string) => sql`lower(substr(${sql.ref(`${t}.role_definition_id`)}, length(${sql.ref(`${t}.role_definition_id`)}) - 35))`;
+      await sql`delete from role_assignments where exists (select 1 from role_assignments o
+        where o.scope_key = role_assignments.scope_key and o.principal_id = role_assignments.principal_id and ${role('o')} = ${role('role_assignments')}
+          and (o.created_at < role_assignments.created_at or (o.created_at = role_assignments.created_at and o.key < role_assignments.key)))`.execute(db);
+      await sql`create unique index role_assignments_one_grant on role_assignments (scope_key, principal_id, (lower(substr(role_definition_id, length(role_definition_id) - 35))))`.execute(db);
+    },
+  },
 };
 
 /** The migrations, for tests that start a database at an older version. */

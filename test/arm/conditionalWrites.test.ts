@@ -159,6 +159,25 @@ await forEachBackend((server) => {
     assert.equal(listed.body.value.length, 1, listed.text);
   });
 
+  test('one role for one principal at one scope assigned at once under different names: one 201, the rest RoleAssignmentExists', async () => {
+    const s = server();
+    const sp = await createServicePrincipal(s, 'race-grant');
+    const results = await Promise.all(Array.from({ length: WRITERS }, () => s.arm('PUT', raPath(crypto.randomUUID()), raBody(sp.objectId, 'race'))));
+    const summary = results.map((r) => r.status).join(',');
+    const created = results.filter((r) => r.status === 201);
+    assert.equal(created.length, 1, summary);
+    for (const r of results.filter((r) => r.status !== 201)) {
+      assert.equal(r.status, 409, r.text);
+      assert.equal(r.body.error.code, 'RoleAssignmentExists', r.text);
+    }
+    const listed = await s.arm('GET', `${sub()}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ_API}&$filter=${encodeURIComponent(`principalId eq '${sp.objectId}'`)}`);
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual(
+      listed.body.value.map((a: { name: string }) => a.name),
+      [created[0]!.body.name],
+    );
+  });
+
   test('the etag moves on every write even when writes land in the same millisecond', async () => {
     const s = server();
     const sp = await createServicePrincipal(s, 'same-ms');
