@@ -13,6 +13,14 @@ export const roleDefinitionStore = {
   byName(db: Db, roleName: string): Promise<RoleDefinitionRow | undefined> {
     return db.selectFrom('role_definitions').selectAll().where('role_name_key', '=', roleName.toLowerCase()).executeTakeFirst();
   },
+  /**
+   * Whether the custom role exists, holding it (PostgreSQL: a share lock until the transaction ends) so that a delete
+   * of it waits for the caller's transaction, then sees what it wrote (an assignment referencing the role).
+   */
+  async holdExisting(db: Db, id: string, lock: boolean): Promise<boolean> {
+    const query = db.selectFrom('role_definitions').select('id').where('id', '=', id.toLowerCase());
+    return (await (lock ? query.forShare() : query).executeTakeFirst()) !== undefined;
+  },
   all(db: Db): Promise<RoleDefinitionRow[]> {
     return db.selectFrom('role_definitions').selectAll().orderBy('id').execute();
   },

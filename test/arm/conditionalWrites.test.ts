@@ -178,6 +178,40 @@ await forEachBackend((server) => {
     );
   });
 
+  test('a custom role deleted while assignments of it are being created: no assignment outlives its role', async () => {
+    const s = server();
+    const principals = await Promise.all(Array.from({ length: 8 }, (_, i) => createServicePrincipal(s, `race-role-${i}`)));
+    let deletedFirst = 0;
+    for (let round = 0; round <= principals.length; round++) {
+      const id = crypto.randomUUID();
+      assert.equal((await s.arm('PUT', rdPath(id), rdBody(id, 'short-lived'))).status, 201);
+      const roleId = `${sub()}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+      const grant = (principalId: string) => ({ properties: { roleDefinitionId: roleId, principalId, principalType: 'ServicePrincipal' } });
+      // The delete goes out among the grants, at a different place each round, so that it lands between some grant's
+      // check of the role and its insert.
+      const grants = principals.map((p) => () => s.arm('PUT', raPath(crypto.randomUUID()), grant(p.objectId)));
+      const order = [...grants.slice(0, round), () => s.arm('DELETE', rdPath(id)), ...grants.slice(round)];
+      const answers = await Promise.all(order.map((send) => send()));
+      const deleted = answers[round]!;
+      const granted = answers.filter((_, i) => i !== round);
+      const summary = `delete ${deleted.status}, grants ${granted.map((g) => g.status).join(',')}`;
+      for (const g of granted) assert.ok(g.status === 201 || (g.status === 400 && g.body.error.code === 'RoleDefinitionDoesNotExist'), `${summary}: ${g.text}`);
+      const left = await s.arm('GET', `${sub()}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ_API}`);
+      const referencing = left.body.value.filter((a: { properties: { roleDefinitionId: string } }) => a.properties.roleDefinitionId.toLowerCase() === roleId.toLowerCase());
+      if (deleted.status === 200) {
+        deletedFirst++;
+        assert.deepEqual(referencing, [], `${summary}: the role is gone, its assignments must be too`);
+      } else {
+        assert.equal(deleted.status, 409, deleted.text);
+        assert.equal(deleted.body.error.code, 'RoleDefinitionHasAssignments', deleted.text);
+        assert.ok(referencing.length > 0, summary);
+        assert.equal((await s.arm('GET', rdPath(id))).status, 200, 'a refused delete leaves the role');
+        for (const a of referencing) assert.equal((await s.arm('DELETE', `${a.id}?api-version=${AUTHZ_API}`)).status, 200);
+      }
+    }
+    console.log(`deletes that won the race: ${deletedFirst} of ${principals.length + 1}`);
+  });
+
   test('the etag moves on every write even when writes land in the same millisecond', async () => {
     const s = server();
     const sp = await createServicePrincipal(s, 'same-ms');

@@ -7,6 +7,7 @@ import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.j
 import { scopeCovers } from '../../rbac/evaluator.js';
 import { principalStore } from '../../store/principals.js';
 import { roleAssignmentStore, roleGuidOf, type RoleAssignmentRow } from '../../store/roleAssignments.js';
+import { roleDefinitionStore } from '../../store/roleDefinitions.js';
 import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js';
 import { nextChangedAt } from '../../store/changeStamp.js';
 import { AUTHORIZATION_API_VERSIONS, parseFilter, requestScope } from './common.js';
@@ -62,6 +63,10 @@ function optionalString(props: Record<string, unknown>, name: string): string | 
   return v;
 }
 
+function roleDoesNotExist(roleGuid: string): ArmError {
+  return new ArmError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${roleGuid}' does not exist.`);
+}
+
 async function put(req: ArmRequest): Promise<ArmResponse> {
   const name = req.path.names[0];
   if (!GUID_PATTERN.test(name)) throw new ArmError(400, 'InvalidRoleAssignmentId', `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
@@ -90,7 +95,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   const rbac = req.server.rbac;
   await rbac?.ensureFresh();
   const role = rbac?.role(roleGuid);
-  if (!role) throw new ArmError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${roleGuid}' does not exist.`);
+  if (!role) throw roleDoesNotExist(roleGuid);
   if (!role.assignableScopes.some((s) => scopeCovers(s.toLowerCase(), scopeKey))) {
     throw new ArmError(
       400,
@@ -158,6 +163,11 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     };
     try {
       await db.transaction().execute(async (trx) => {
+        // A custom role deleted since the RBAC index was read (on this node or another) must not get an assignment: the
+        // role is read again here, held until commit, so a concurrent delete either sees this assignment or went first.
+        if (role.roleType === 'CustomRole' && !(await roleDefinitionStore.holdExisting(trx, roleGuid, req.server.database.dialect === 'postgres'))) {
+          throw roleDoesNotExist(roleGuid);
+        }
         const duplicate = await roleAssignmentStore.duplicate(trx, scopeKey, principalId, roleGuid);
         if (duplicate.length) {
           // This very id: a concurrent create of it won. Its conditions are checked against the winner, as a fresh read's would.

@@ -189,11 +189,13 @@ async function del(req: ArmRequest): Promise<ArmResponse> {
     requirePreconditions(req, existing && roleVersion(existing.id, existing.changed_at));
     if (!existing) return { status: 204 };
     if (attempt > WRITE_ATTEMPTS) throw armErrors.concurrentWrite(guid);
-    if ((await roleAssignmentStore.countForRole(db, guid)) > 0) {
-      throw new ArmError(409, 'RoleDefinitionHasAssignments', 'There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).');
-    }
     const deleted = await db.transaction().execute(async (trx) => {
       if (!(await roleDefinitionStore.delete(trx, guid, conditional ? existing.changed_at : undefined))) return false;
+      // Counted after the delete, in its transaction: on PostgreSQL the delete waited for assignments being created
+      // with the role (they hold it, roleAssignments.ts), so those are counted too; a refusal rolls the delete back.
+      if ((await roleAssignmentStore.countForRole(trx, guid)) > 0) {
+        throw new ArmError(409, 'RoleDefinitionHasAssignments', 'There are existing role assignments referencing role (code: RoleDefinitionHasAssignments).');
+      }
       await req.activity?.record(trx, { statusCode: 200 });
       return true;
     });
