@@ -6,14 +6,12 @@ import { isUniqueViolation, WRITE_ATTEMPTS } from '../../arm/trackedResource.js'
 import type { ArmRequest, ArmResponse, ResourceTypeDef } from '../../arm/types.js';
 import { nextChangedAt } from '../../store/changeStamp.js';
 import { deploymentStore, type DeploymentRow } from '../../store/deployments.js';
-import { validateDeployment } from '../../templates/engine/index.js';
-import type { ValidatedDeployment } from '../../templates/engine/contract.js';
 import { RESOURCES_API_VERSIONS } from './apiVersions.js';
-import { deploymentActionPermissions, deploymentActions } from './deploymentsActions.js';
+import { deploymentActionPermissions, deploymentActions, validateTemplate } from './deploymentsActions.js';
 import { jobHeaders } from './deploymentsJobs.js';
-import { declaredSecrets, parseDeploymentRequest, validateDeploymentName } from './deploymentsRequest.js';
+import { parseDeploymentRequest, validateDeploymentName } from './deploymentsRequest.js';
 import { settleStaleJobs, startDeployment } from './deploymentsRun.js';
-import { DEPLOYMENT_TYPE, deploymentNotFound, engineRefusal, gatewayFor, scopeOf, targetOf } from './deploymentsScope.js';
+import { DEPLOYMENT_TYPE, deploymentNotFound, targetOf } from './deploymentsScope.js';
 import { ACTIVE_STATES, serializeDeployment, type DeploymentProperties } from './deploymentsSerialize.js';
 
 /** Azure's limit on the deployment history of one group (and of one subscription's own deployments). */
@@ -48,7 +46,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
   validateDeploymentName(target.name);
   const request = parseDeploymentRequest(req.body, target.resourceGroup === undefined);
   const db = req.server.database.db;
-  let checked: { scope: Awaited<ReturnType<typeof scopeOf>>; secrets: string[]; gateway: Awaited<ReturnType<typeof gatewayFor>>; validated: ValidatedDeployment } | undefined;
+  let checked: Awaited<ReturnType<typeof validateTemplate>> | undefined;
   for (let attempt = 1; ; attempt++) {
     // The checks run against the version the write replaces: a concurrent change makes the swap miss, and the next
     // attempt reads again (a stale If-Match then answers 412; a deployment another PUT just started, 409).
@@ -65,19 +63,7 @@ async function put(req: ArmRequest): Promise<ArmResponse> {
     }
 
     // Validated once: the template and its target do not depend on the record being replaced.
-    if (!checked) {
-      const scope = await scopeOf(req, target, request.location);
-      const secrets = declaredSecrets(request.input);
-      const gateway = await gatewayFor(req, target, secrets);
-      let validated: ValidatedDeployment;
-      try {
-        validated = await validateDeployment(request.input, scope, gateway);
-      } catch (e) {
-        throw engineRefusal(e, secrets);
-      }
-      for (const v of validated.secretValues) if (!secrets.includes(v)) secrets.push(v);
-      checked = { scope, secrets, gateway, validated };
-    }
+    checked ??= await validateTemplate(req, target, request);
     const { scope, secrets, gateway, validated } = checked;
 
     const now = new Date();

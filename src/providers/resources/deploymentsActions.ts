@@ -10,21 +10,27 @@ import { cancelRun, startWhatIf } from './deploymentsRun.js';
 import { DEPLOYMENT_TYPE, deploymentNotFound, engineRefusal, gatewayFor, scopeOf, targetOf } from './deploymentsScope.js';
 import { ACTIVE_STATES, isoDuration } from './deploymentsSerialize.js';
 
-/** Parses and validates a request's template through the engine; a refusal is the 400 Azure answers. */
+/** A deployment request's template validated through the engine at its target; a refusal is the 400 Azure answers. */
+export async function validateTemplate(req: ArmRequest, target: ReturnType<typeof targetOf>, request: ReturnType<typeof parseDeploymentRequest>) {
+  const scope = await scopeOf(req, target, request.location);
+  const secrets = declaredSecrets(request.input);
+  const gateway = await gatewayFor(req, target, secrets);
+  let validated: ValidatedDeployment;
+  try {
+    validated = await validateDeployment(request.input, scope, gateway);
+  } catch (e) {
+    throw engineRefusal(e, secrets);
+  }
+  for (const v of validated.secretValues) if (!secrets.includes(v)) secrets.push(v);
+  return { scope, secrets, gateway, validated };
+}
+
+/** Parses a request and validates its template. */
 async function validated(req: ArmRequest) {
   const target = targetOf(req);
   validateDeploymentName(target.name);
   const request = parseDeploymentRequest(req.body, target.resourceGroup === undefined);
-  const scope = await scopeOf(req, target, request.location);
-  const secrets = declaredSecrets(request.input);
-  const gateway = await gatewayFor(req, target, secrets);
-  let result: ValidatedDeployment;
-  try {
-    result = await validateDeployment(request.input, scope, gateway);
-  } catch (e) {
-    throw engineRefusal(e, secrets);
-  }
-  for (const v of result.secretValues) if (!secrets.includes(v)) secrets.push(v);
+  const { scope, secrets, gateway, validated: result } = await validateTemplate(req, target, request);
   return { target, request, scope, gateway, result, secrets };
 }
 
