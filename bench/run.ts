@@ -15,6 +15,7 @@
  *   5. GET and list on PostgreSQL (throwaway cluster; skipped when PostgreSQL is not installed)
  *   6. cached IMDS token requests through `amity agent` (warm cache, VM's system-assigned identity) vs raw
  *      node:http, measured between two raw node:http runs (bench/lib/agent.ts)
+ *   3c. client-credentials grants on SQLite (client secret checked, RS256 token signed), next to the raw signing rate of 7
  *   7. uncached workload token issuance (claims + RS256) vs raw RS256 signing with a parsed key, in this
  *      process, in alternating 100 ms slices (bench/lib/issuance.ts)
  *   8. several nodes on PostgreSQL (bench/lib/nodes.ts): GET identity and cached /msi/token requests through two
@@ -188,6 +189,22 @@ async function measurePut(a: Amity, label: string): Promise<LoadResult> {
   return put;
 }
 
+/** Client-credentials grants with the bootstrap administrator's secret, from 16 connections. */
+async function measureGrants(a: Amity): Promise<LoadResult> {
+  const boot = JSON.parse(fs.readFileSync(path.join(a.dataDir, 'bootstrap.json'), 'utf8'));
+  const r = await cannon({
+    url: `${a.url}/${a.tenantId}/oauth2/v2.0/token`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, scope: 'https://management.azure.com/.default' }).toString(),
+    connections: 16,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP,
+  });
+  checkClean('client-credentials grants', r);
+  return r;
+}
+
 // ---------------------------------------------------------------- list pages
 
 interface ListFigures {
@@ -317,6 +334,8 @@ interface Results {
   pgSkipped?: string;
   /** Uncached workload token issuance vs raw RS256 signing, in this process (bench/lib/issuance.ts). */
   issuance?: IssuanceResult;
+  /** Client-credentials grants on SQLite (secret check + RS256 signature per grant). */
+  grants?: LoadResult;
   cliStartup?: CliStartupResult;
   agent?: AgentFigures;
 }
@@ -360,6 +379,9 @@ async function main(): Promise<void> {
     // 3. PUT
     log(`sqlite: PUT identity (distinct names), 16 connections, ${WARMUP}+${SECONDS} s`);
     results.sqlitePut = await measurePut(a, 'sqlite');
+    // 3c. Client-credentials grants: the client secret checked, an access token signed.
+    log(`sqlite: client-credentials grants, 16 connections, ${WARMUP}+${SECONDS} s`);
+    results.grants = await measureGrants(a);
   } finally {
     await Promise.all([rawHttp.stop(), rawHttps.stop(), a.target.stop()]);
   }
@@ -522,6 +544,8 @@ function report(r: Results): void {
   if (r.issuance) {
     const i = r.issuance;
     add('uncached issuance/s vs raw RS256 signing with a parsed key (same process)', fmtRate(i.issuedPerSecond, ' tokens/s'), `raw sign ${fmtRate(i.rawSignsPerSecond, ' signs/s')}`, i.issuedPerSecond / i.rawSignsPerSecond, '≥ 0.8');
+    // Each grant checks a secret and signs one RS256 token; Keycloak's sizing guide plans 120 such grants/s per vCPU.
+    if (r.grants) add('SQLite: client-credentials grants, 16 conns (secret check + RS256 token)', withLat(r.grants), `raw sign ${fmtRate(i.rawSignsPerSecond, ' signs/s')}`, r.grants.rps / i.rawSignsPerSecond);
   }
 
   const table = printTable(rows);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../store/resources.js';
 import { principalStore, type PrincipalRow } from '../store/principals.js';
-import { hashSecret, verifySecret } from './secrets.js';
+import { hashPassword, verifySecret } from './secrets.js';
 import { oauthErrors } from './oauth/errors.js';
 
 /**
@@ -22,7 +22,7 @@ export interface NewUser {
 export async function createUser(db: Db, tenantId: string, user: NewUser): Promise<PrincipalRow> {
   const objectId = crypto.randomUUID();
   const now = new Date().toISOString();
-  const passwordHash = await hashSecret(user.password);
+  const passwordHash = await hashPassword(user.password);
   await db.transaction().execute(async (trx) => {
     await principalStore.insert(trx, {
       object_id: objectId,

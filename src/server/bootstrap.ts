@@ -4,7 +4,7 @@ import { settingsStore } from '../store/settings.js';
 import { subscriptionStore } from '../store/subscriptions.js';
 import { principalStore } from '../store/principals.js';
 import { assertKekMatches, KEK_CHECK_SETTING, kekCheckValue, type KeyEncryptionKey } from '../directory/keyEncryption.js';
-import { generateSecret, hashSecret } from '../directory/secrets.js';
+import { generateSecret, hashClientSecret } from '../directory/secrets.js';
 import { isUniqueViolation } from '../arm/trackedResource.js';
 import { insertAdminOwner } from '../rbac/adminOwner.js';
 
@@ -25,7 +25,7 @@ export async function bootstrap(database: Database, kek: KeyEncryptionKey): Prom
   const tenantId = crypto.randomUUID();
   const subscriptionId = crypto.randomUUID();
   const admin = { clientId: crypto.randomUUID(), objectId: crypto.randomUUID(), clientSecret: generateSecret() };
-  const secretHash = await hashSecret(admin.clientSecret);
+  const secretHash = hashClientSecret(admin.clientSecret);
   const now = new Date().toISOString();
   try {
     await database.db.transaction().execute(async (trx) => {

@@ -54,6 +54,10 @@ export const principalStore = {
   credentialsOf(db: Db, principalId: string): Promise<CredentialRow[]> {
     return db.selectFrom('credentials').selectAll().where('principal_id', '=', principalId).execute();
   },
+  /** Replaces a credential's stored hash (the same secret, hashed in its current form). */
+  async rehashCredential(db: Db, id: string, from: string, to: string): Promise<void> {
+    await db.updateTable('credentials').set({ secret_hash: to }).where('id', '=', id).where('secret_hash', '=', from).execute();
+  },
   async addCredential(db: Db, row: Insertable<CredentialsTable>): Promise<void> {
     await db.insertInto('credentials').values(row).execute();
   },

@@ -120,7 +120,7 @@ export interface ActivityLogTable {
 export interface CredentialsTable {
   id: string;
   principal_id: string;
-  /** scrypt$N$r$p$salt$hash: never the secret itself. */
+  /** Passwords scrypt$N$r$p$salt$hash, generated client secrets hmac-sha256$salt$hash (directory/secrets.ts): never the value. */
   secret_hash: string;
   hint: string;
   created_at: string;

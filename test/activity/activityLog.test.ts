@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { hashSecret } from '../../src/directory/secrets.js';
+import { hashClientSecret } from '../../src/directory/secrets.js';
 import { principalStore } from '../../src/store/principals.js';
 import type { HttpResponse } from '../support/http.js';
 import type { TestServer } from '../support/server.js';
@@ -85,7 +85,7 @@ async function unprivilegedToken(s: TestServer): Promise<{ token: string; object
   const secret = crypto.randomBytes(24).toString('base64url');
   const now = new Date().toISOString();
   await principalStore.insert(db, { object_id: objectId, tenant_id: s.tenantId, kind: 'ServicePrincipal', app_id: appId, display_name: 'activity-unprivileged', resource_key: null, created_at: now });
-  await principalStore.addCredential(db, { id: crypto.randomUUID(), principal_id: objectId, secret_hash: await hashSecret(secret), hint: secret.slice(0, 3), created_at: now, expires_at: null });
+  await principalStore.addCredential(db, { id: crypto.randomUUID(), principal_id: objectId, secret_hash: hashClientSecret(secret), hint: secret.slice(0, 3), created_at: now, expires_at: null });
   const res = await s.raw('POST', `/${s.tenantId}/oauth2/v2.0/token`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: appId, client_secret: secret, scope: 'https://management.azure.com/.default' }).toString(),

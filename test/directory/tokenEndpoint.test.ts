@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { hashSecret } from '../../src/directory/secrets.js';
+import { hashClientSecret, hashPassword } from '../../src/directory/secrets.js';
 import { adminTokenRequest, assertEntraError, bearer, decodeJwt, FORM, GUID, postForm, SUBSCRIPTIONS } from './support.js';
 
 let s: TestServer;
@@ -229,7 +229,7 @@ test('every unexpired secret of a client works; an expired one does not', async 
   ] as const) {
     await db
       .insertInto('credentials')
-      .values({ id: crypto.randomUUID(), principal_id: objectId, secret_hash: await hashSecret(secret), hint: secret.slice(0, 3), created_at: new Date(now).toISOString(), expires_at: expiresAt })
+      .values({ id: crypto.randomUUID(), principal_id: objectId, secret_hash: hashClientSecret(secret), hint: secret.slice(0, 3), created_at: new Date(now).toISOString(), expires_at: expiresAt })
       .execute();
   }
   const ok = await adminTokenRequest(s, 'https://management.azure.com/.default', { client_secret: current });
@@ -238,4 +238,27 @@ test('every unexpired secret of a client works; an expired one does not', async 
   assert.equal(original.status, 200, 'the bootstrap secret still works alongside');
   const old = await adminTokenRequest(s, 'https://management.azure.com/.default', { client_secret: expired });
   assertEntraError(old, { status: 401, error: 'invalid_client', code: 7000215 });
+});
+
+test('a client secret an older version stored in scrypt still works, and is stored in the fast form once it has', async () => {
+  const db = s.running.context.database.db;
+  const { object_id: objectId } = await db.selectFrom('principals').select('object_id').where('app_id', '=', s.clientId).executeTakeFirstOrThrow();
+  const secret = `scr~${crypto.randomBytes(12).toString('base64url')}`;
+  const id = crypto.randomUUID();
+  await db
+    .insertInto('credentials')
+    .values({ id, principal_id: objectId, secret_hash: await hashPassword(secret), hint: secret.slice(0, 3), created_at: new Date().toISOString(), expires_at: null })
+    .execute();
+  const stored = async () => (await db.selectFrom('credentials').select('secret_hash').where('id', '=', id).executeTakeFirstOrThrow()).secret_hash;
+  assert.match(await stored(), /^scrypt\$/);
+  const wrong = await adminTokenRequest(s, 'https://management.azure.com/.default', { client_secret: `${secret}x` });
+  assertEntraError(wrong, { status: 401, error: 'invalid_client', code: 7000215 });
+  assert.match(await stored(), /^scrypt\$/, 'a wrong secret changes nothing');
+  for (let i = 0; i < 2; i++) {
+    const ok = await adminTokenRequest(s, 'https://management.azure.com/.default', { client_secret: secret });
+    assert.equal(ok.status, 200, ok.text);
+    const hash = await stored();
+    assert.match(hash, /^hmac-sha256\$/);
+    assert.ok(!hash.includes(secret));
+  }
 });

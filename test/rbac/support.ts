@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { principalStore } from '../../src/store/principals.js';
-import { generateSecret, hashSecret } from '../../src/directory/secrets.js';
+import { generateSecret, hashClientSecret } from '../../src/directory/secrets.js';
 import type { HttpResponse } from '../support/http.js';
 import type { TestServer } from '../support/server.js';
 
@@ -20,7 +20,7 @@ export async function createServicePrincipal(s: TestServer, displayName = 'rbac-
   const db = s.running.context.database.db;
   const now = new Date().toISOString();
   await principalStore.insert(db, { object_id: objectId, tenant_id: s.tenantId, kind: 'ServicePrincipal', app_id: clientId, display_name: displayName, resource_key: null, created_at: now });
-  await principalStore.addCredential(db, { id: crypto.randomUUID(), principal_id: objectId, secret_hash: await hashSecret(clientSecret), hint: clientSecret.slice(0, 3), created_at: now, expires_at: null });
+  await principalStore.addCredential(db, { id: crypto.randomUUID(), principal_id: objectId, secret_hash: hashClientSecret(clientSecret), hint: clientSecret.slice(0, 3), created_at: now, expires_at: null });
   let cached: string | undefined;
   const p: TestPrincipal = {
     objectId,

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { CredentialsTable } from '../../store/schema.js';
 import type { Db } from '../../store/resources.js';
 import { directoryObjectStore } from '../../store/directoryObjects.js';
-import { generateSecret, hashSecret } from '../secrets.js';
+import { generateSecret, hashClientSecret } from '../secrets.js';
 import { graphErrors } from './errors.js';
 
 const DEFAULT_LIFETIME_YEARS = 2;
@@ -30,7 +30,7 @@ function dateOf(value: unknown, property: string): Date | undefined {
 
 /**
  * addPassword: a fresh secret for an application or service principal, answered once in secretText; only its
- * scrypt hash and the first three characters (the hint) are kept. endDateTime defaults to two years on.
+ * salted hash (secrets.ts) and the first three characters (the hint) are kept. endDateTime defaults to two years on.
  */
 export async function addPassword(db: Db, ownerId: string, body: Record<string, any>): Promise<Record<string, unknown>> {
   const input = body.passwordCredential && typeof body.passwordCredential === 'object' ? (body.passwordCredential as Record<string, unknown>) : {};
@@ -42,7 +42,7 @@ export async function addPassword(db: Db, ownerId: string, body: Record<string, 
   const row: Selectable<CredentialsTable> = {
     id: crypto.randomUUID(),
     principal_id: ownerId,
-    secret_hash: await hashSecret(secret),
+    secret_hash: hashClientSecret(secret),
     hint: secret.slice(0, 3),
     created_at: start.toISOString(),
     expires_at: end.toISOString(),

@@ -3,7 +3,7 @@ import type { ServerContext } from '../../server/context.js';
 import { directoryObjectStore, type DirectoryPrincipal } from '../../store/directoryObjects.js';
 import { isUniqueViolation } from '../../arm/trackedResource.js';
 import { createUser } from '../users.js';
-import { hashSecret } from '../secrets.js';
+import { hashPassword } from '../secrets.js';
 import crypto from 'node:crypto';
 import { graphErrors } from './errors.js';
 import { GUID_PATTERN, graphBase, graphCaller, listResponse, objectBody, requireDirectoryWrite, selectProperties, queryOf, sendGraph } from './request.js';
@@ -113,7 +113,7 @@ export function registerUserRoutes(graph: FastifyInstance, server: ServerContext
       if (password !== undefined) {
         if (typeof password !== 'string' || !password) throw graphErrors.invalidValue('passwordProfile');
         await requireDirectoryWrite(server, caller, 'microsoft.directory/users/password/update');
-        passwordHash = await hashSecret(password);
+        passwordHash = await hashPassword(password);
       }
     }
     try {

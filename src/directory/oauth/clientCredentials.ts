@@ -1,7 +1,7 @@
 import type { Db } from '../../store/resources.js';
 import { principalStore } from '../../store/principals.js';
 import { applicationStore } from '../../store/applications.js';
-import { verifySecret } from '../secrets.js';
+import { hashClientSecret, isSlowClientSecretHash, verifySecret } from '../secrets.js';
 import type { TokenSubject } from '../issuer.js';
 import { oauthErrors } from './errors.js';
 
@@ -43,6 +43,8 @@ export async function authenticateWithSecret(db: Db, tenantId: string, clientId:
     if (credential.kind !== 'secret') continue;
     if (credential.expires_at && credential.expires_at < now) continue;
     if (await verifySecret(secret, credential.secret_hash)) {
+      // Written by an older version in scrypt: stored again in the fast form, so the next grant skips scrypt.
+      if (isSlowClientSecretHash(credential.secret_hash)) await principalStore.rehashCredential(db, credential.id, credential.secret_hash, hashClientSecret(secret));
       return { tenantId, objectId: principal.object_id, appId: principal.app_id!, authMethod: '1' };
     }
   }
