@@ -198,7 +198,7 @@ export function trackedResourceType(spec: TrackedTypeSpec): ResourceTypeDef {
         expectedEtag: existing?.etag,
         // SQLite runs one write transaction at a time, in process: reading the group there costs no round trip and is
         // cheaper than SQLite's INSERT … SELECT, so only PostgreSQL folds the group check into the write.
-        guard: postgres ? { key: group.key, etag: group.etag, lock: true } : undefined,
+        guard: postgres ? { key: group.key, etag: group.etag } : undefined,
         owned: [...(existing ? [] : (spec.ownedOnCreate?.(row, req) ?? [])), ...req.activity.rows({ statusCode: existing ? 200 : 201, scope: row.id })],
       });
     try {

@@ -10,7 +10,10 @@ export interface ResourceWrite {
   row: ResourceRow;
   /** Replace the row while it still has this etag; absent: insert a new row. */
   expectedEtag?: string;
-  /** The resource group the request checked (see GroupGuard); absent when the caller checked it in its own transaction. */
+  /**
+   * PostgreSQL: the resource group the request checked (see GroupGuard), checked and held by the write's own statement.
+   * SQLite callers read the group in the write's transaction instead and pass none.
+   */
   guard?: GroupGuard;
   owned: OwnedInsert[];
 }
@@ -24,24 +27,18 @@ export interface ResourceWrite {
  * principal insert, activity insert and COMMIT, five round trips, is one; most of a PUT's database cost here is per
  * round trip (the socket writes that wake the backend, and its per-statement work), not per row. PostgreSQL runs every
  * data-modifying CTE to completion whether or not the outer query reads it. Pass a transaction to run it inside one.
- * On SQLite (in process: round trips cost nothing) each statement runs in turn: call it inside the write's
- * transaction.
+ * Without a guard (SQLite: in process, round trips cost nothing) each statement runs in turn: call it inside the
+ * write's transaction.
  */
 export async function writeResource(db: Db, dialect: 'sqlite' | 'postgres', w: ResourceWrite): Promise<boolean> {
-  if (dialect === 'postgres' && w.guard) return oneStatement(db, w);
-  const written = w.expectedEtag === undefined ? await insertRow(db, w) : await resourceStore.replace(db, w.row, w.expectedEtag, w.guard);
-  if (!written) return false;
+  if (w.guard) {
+    if (dialect !== 'postgres') throw new Error('a group guard is checked by the PostgreSQL statement only');
+    return oneStatement(db, w);
+  }
+  if (w.expectedEtag === undefined) await resourceStore.insert(db, w.row);
+  else if (!(await resourceStore.replace(db, w.row, w.expectedEtag))) return false;
   for (const o of w.owned) await db.insertInto(o.table).values(o.row as never).execute();
   return true;
-}
-
-async function insertRow(db: Db, w: ResourceWrite): Promise<boolean> {
-  if (!w.guard) {
-    await resourceStore.insert(db, w.row);
-    return true;
-  }
-  const result = await resourceStore.guardedInsertQuery(db, w.row, w.guard).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 /** Runs one write as one statement; answers whether it wrote its row. */
@@ -70,7 +67,7 @@ interface Compiled {
   arity: number;
 }
 
-/** Compiled texts by shape (create or replace, lock, owned tables, their columns and value kinds), per database. */
+/** Compiled texts by shape (create or replace, owned tables, their columns and value kinds), per database. */
 const compiledByAdapter = new WeakMap<object, Map<string, Compiled>>();
 
 function statementFor(db: Db, w: ResourceWrite): Compiled {
@@ -78,7 +75,7 @@ function statementFor(db: Db, w: ResourceWrite): Compiled {
   let cache = compiledByAdapter.get(adapter);
   if (!cache) compiledByAdapter.set(adapter, (cache = new Map()));
   const owned = w.owned.map((o) => `${o.table}(${Object.entries(o.row).map(([c, v]) => `${c}:${typeof v}`)})`);
-  const shape = `${w.expectedEtag === undefined ? 'insert' : 'replace'}|${w.guard!.lock}|${owned.join('|')}`;
+  const shape = `${w.expectedEtag === undefined ? 'insert' : 'replace'}|${owned.join('|')}`;
   let compiled = cache.get(shape);
   if (!compiled) cache.set(shape, (compiled = compile(db, w)));
   return compiled;
@@ -91,7 +88,7 @@ function statementFor(db: Db, w: ResourceWrite): Compiled {
 function compile(db: Db, w: ResourceWrite): Compiled {
   let next = 0;
   const marker = () => `\u0000amity-value-${next++}`;
-  const markedGuard = () => ({ key: marker(), etag: marker(), lock: w.guard!.lock });
+  const markedGuard = () => ({ key: marker(), etag: marker() });
   const main =
     w.expectedEtag === undefined
       ? resourceStore.guardedInsertQuery(db, Object.fromEntries(ROW_COLUMNS.map((c) => [c, marker()])) as never, markedGuard()).returning('key')

@@ -6,21 +6,21 @@ export type ResourceRow = Selectable<ResourcesTable>;
 export type Db = Kysely<Schema> | Transaction<Schema>;
 
 /**
- * A write's condition on its resource group, checked by the write's own statement rather than by a read before it: the
- * group row must still be the version the request checked (`etag`: it existed and was not being deleted), and with
- * `lock` (PostgreSQL) that row stays share-locked until commit, as requireGroup's `for share` read did, one round trip
- * fewer. Group deletion changes the group's etag first, so a write either commits before it or matches nothing.
+ * A PostgreSQL write's condition on its resource group, checked by the write's own statement rather than by a read
+ * before it: the group row must still be the version the request checked (`etag`: it existed and was not being
+ * deleted), and that row stays share-locked until commit, as requireGroup's `for share` read did, one round trip fewer.
+ * Group deletion changes the group's etag first, so a write either commits before it or matches nothing. (SQLite reads
+ * the group in the write's transaction instead: it runs one write at a time, in process.)
  */
 export interface GroupGuard {
   key: string;
   etag: string;
-  lock: boolean;
 }
 
 function groupStillIs(guard: GroupGuard) {
   return (eb: ExpressionBuilder<Schema, 'resources'>) => {
     const group = eb.selectFrom('resources as g').select(sql<number>`1`.as('one')).where('g.key', '=', guard.key).where('g.etag', '=', guard.etag);
-    return eb.exists(guard.lock ? group.forShare() : group);
+    return eb.exists(group.forShare());
   };
 }
 
@@ -68,14 +68,11 @@ export const resourceStore = {
     await db.insertInto('resources').values(row).execute();
   },
 
-  /**
-   * Replaces a row only if its etag is still `expectedEtag`, so concurrent writers never interleave; with `guard`, also
-   * only while its group is as the guard says.
-   */
-  async replace(db: Db, row: ResourceRow, expectedEtag: string, guard?: GroupGuard): Promise<boolean> {
+  /** Replaces a row only if its etag is still `expectedEtag`, so concurrent writers never interleave. */
+  async replace(db: Db, row: ResourceRow, expectedEtag: string): Promise<boolean> {
     // Creation time and creator never change after the first write.
     const { key, created_at: _createdAt, created_by: _createdBy, ...changes } = row;
-    const result = await guardedReplaceQuery(db, changes, key, expectedEtag, guard).executeTakeFirst();
+    const result = await guardedReplaceQuery(db, changes, key, expectedEtag).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   },
 

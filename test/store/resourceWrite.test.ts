@@ -71,7 +71,7 @@ for (const backend of list) {
     let dir: string;
     const group = resource('rg');
     // PostgreSQL checks the group in the write's own statement; SQLite callers read it in their transaction instead.
-    const guardFor = (etag = group.etag) => (database.dialect === 'postgres' ? { key: group.key, etag, lock: true } : undefined);
+    const guardFor = (etag = group.etag) => (database.dialect === 'postgres' ? { key: group.key, etag } : undefined);
     const write = (w: ResourceWrite) => (database.dialect === 'postgres' ? writeResource(database.db, 'postgres', w) : database.db.transaction().execute((trx) => writeResource(trx, 'sqlite', w)));
     const events = async (id: string) => (await database.db.selectFrom('activity_log').selectAll().where('id', '=', id).execute()).map((r) => ({ ...r, status_code: Number(r.status_code) }));
 
