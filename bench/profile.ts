@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { signInAdmin } from './lib/admin.js';
 import { cannon, httpsJson } from './lib/load.js';
 import { nameOf, seedSqlite } from './lib/seed.js';
 import { encodeSkipToken } from '../src/arm/paging.js';
@@ -39,22 +40,14 @@ const child = spawn(process.execPath, [...profiling, '--import', 'tsx', path.joi
 const exited = new Promise<void>((r) => child.once('exit', () => r()));
 process.on('exit', () => child.kill('SIGKILL'));
 const ready = JSON.parse(await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve)));
-const boot = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'bootstrap.json'), 'utf8'));
-const ca = fs.readFileSync(boot.caCertPath);
-const tok = await httpsJson(`${ready.url}/${boot.tenantId}/oauth2/v2.0/token`, {
-  method: 'POST',
-  ca,
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, scope: 'https://management.azure.com/.default' }).toString(),
-});
-const auth = { authorization: `Bearer ${tok.access_token}` };
+const { boot, ca, token, auth } = await signInAdmin(ready.url, path.join(dir, 'data'));
 const rgPath = `/subscriptions/${boot.subscriptionId}/resourceGroups/rg`;
 const put = (p: string, body: unknown) => httpsJson(`${ready.url}${p}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body), ca });
 await put(`${rgPath}?api-version=2021-04-01`, { location: 'westus' });
 let url = `${ready.url}${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1?api-version=2024-11-30`;
 await put(url.slice(ready.url.length), { location: 'westus' });
 if (mode === 'list') {
-  const oid = JSON.parse(Buffer.from(tok.access_token.split('.')[1], 'base64url').toString()).oid;
+  const oid = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).oid;
   await seedSqlite(path.join(dir, 'data', 'amity.db'), { subscriptionId: boot.subscriptionId, resourceGroup: 'rg', tenantId: boot.tenantId, createdBy: oid, location: 'westus' }, 0, 10_000);
   const after = `${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${nameOf(4_999)}`.toLowerCase();
   url = `${ready.url}${rgPath}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2024-11-30&$skiptoken=${encodeSkipToken(after)}`;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '../test/support/postgres.js';
 import type { TargetReady } from './target.js';
+import { signInAdmin } from './lib/admin.js';
 import { cannon, httpsJson } from './lib/load.js';
 import { pgInsertBaseline } from './lib/nodes.js';
 import { cpuDuring, postgresPids } from './lib/procCpu.js';
@@ -26,15 +27,7 @@ async function amity(dataDir: string, database?: string, env: Record<string, str
     child.once('message', (m: { ready?: TargetReady }) => (m.ready ? resolve(m.ready) : reject(new Error(JSON.stringify(m)))));
     child.once('exit', (code) => reject(new Error(`target exited with ${code}`)));
   });
-  const boot = JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8'));
-  const ca = fs.readFileSync(boot.caCertPath);
-  const tok = await httpsJson(`${ready.url}/${boot.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    ca,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, scope: 'https://management.azure.com/.default' }).toString(),
-  });
-  const auth = { authorization: `Bearer ${tok.access_token}` };
+  const { boot, ca, auth } = await signInAdmin(ready.url, dataDir);
   const rg = `/subscriptions/${boot.subscriptionId}/resourceGroups/rg-bench`;
   await httpsJson(`${ready.url}${rg}?api-version=2021-04-01`, { method: 'PUT', ca, headers: { ...auth, 'content-type': 'application/json' }, body: '{"location":"westus"}' });
   const stop = () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.send('stop')));

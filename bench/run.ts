@@ -43,6 +43,7 @@ import { cannon, httpsJson, serialLatency, type LatencyResult, type LoadResult }
 import { measureAgent, type AgentFigures } from './lib/agent.js';
 import { fmtMs, fmtRate, fmtRatio, printTable, verdict, type Row } from './lib/report.js';
 import { measureIssuance, type IssuanceResult } from './lib/issuance.js';
+import { signInAdmin, type Bootstrap } from './lib/admin.js';
 import { measureCliStartup, type CliStartupResult } from './lib/cliStartup.js';
 import { measureNodes, pgInsertBaseline, cpuPerRequest, type NodesFigures } from './lib/nodes.js';
 import { rssMb } from './lib/procCpu.js';
@@ -129,22 +130,15 @@ interface Amity {
   objectId: string;
   auth: Record<string, string>;
   dataDir: string;
+  boot: Bootstrap;
 }
 
 async function startAmity(dataDir: string, database?: string, env: Record<string, string> = {}): Promise<Amity> {
   const target = await startTarget(['amity', dataDir, ...(database ? [database] : [])], env);
-  const boot = JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8'));
-  const ca = fs.readFileSync(boot.caCertPath);
   const url = target.ready.url;
-  const tok = await httpsJson(`${url}/${boot.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    ca,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: boot.clientId, client_secret: boot.clientSecret, scope: 'https://management.azure.com/.default' }).toString(),
-  });
-  const token = tok.access_token as string;
+  const { boot, ca, token, auth } = await signInAdmin(url, dataDir);
   const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-  return { target, url, ca, subscriptionId: boot.subscriptionId, tenantId: boot.tenantId, token, objectId: claims.oid, auth: { authorization: `Bearer ${token}` }, dataDir };
+  return { target, url, ca, boot, subscriptionId: boot.subscriptionId, tenantId: boot.tenantId, token, objectId: claims.oid, auth, dataDir };
 }
 
 function arm(a: Amity, method: string, p: string, body?: unknown): Promise<any> {
@@ -191,7 +185,7 @@ async function measurePut(a: Amity, label: string): Promise<LoadResult> {
 
 /** Client-credentials grants with the bootstrap administrator's secret, from 16 connections. */
 async function measureGrants(a: Amity): Promise<LoadResult> {
-  const boot = JSON.parse(fs.readFileSync(path.join(a.dataDir, 'bootstrap.json'), 'utf8'));
+  const { boot } = a;
   const r = await cannon({
     url: `${a.url}/${a.tenantId}/oauth2/v2.0/token`,
     method: 'POST',
