@@ -58,7 +58,7 @@ export async function dispatchArm(server: ServerContext, registry: TypeRegistry,
   const needsGroup = path.resourceGroup !== undefined && path.scopeSegments.length > 0;
   // An item under a group is read in the same statement (its key: the path's id, decoded and lower-cased, as tracked
   // resources key their rows); handlers use it rather than reading it again.
-  const itemKey = needsGroup && match.kind === 'item' ? decodedPath(pathname).toLowerCase() : undefined;
+  const itemKey = needsGroup && match.kind === 'item' ? resourceOfWrite(pathname, '').toLowerCase() : undefined;
   const scope = path.subscriptionId !== undefined ? await readScope(server, path.subscriptionId, needsGroup ? path.resourceGroup : undefined, itemKey) : undefined;
 
   const action = actionOf(match, method);
@@ -129,14 +129,11 @@ function activityOf(server: ServerContext, raw: RawArmRequest, principal: Princi
 
 /** The resource a write acts on, its segments decoded: the path itself, or for `…/{action}` POSTs its parent. */
 function resourceOfWrite(pathname: string, action: string): string {
+  // Most paths have nothing to decode, no empty segment and no action segment: they are already the answer.
+  if (!action.endsWith('/action') && pathname.startsWith('/') && !pathname.includes('%') && !pathname.includes('//') && !pathname.endsWith('/')) return pathname;
   const segs = pathname.split('/').filter((s) => s.length > 0);
   if (action.endsWith('/action')) segs.pop();
   return `/${segs.map(decodeSafely).join('/')}`;
-}
-
-/** A path with its segments decoded, as resourceOfWrite writes it; most paths have nothing to decode or tidy. */
-function decodedPath(pathname: string): string {
-  return pathname.startsWith('/') && !pathname.includes('%') && !pathname.includes('//') && !pathname.endsWith('/') ? pathname : resourceOfWrite(pathname, '');
 }
 
 function decodeSafely(s: string): string {
